@@ -1,0 +1,240 @@
+#include "log.h"
+
+#include <shlobj.h>
+#include <stdio.h>
+#include <string.h>
+#include <windows.h>
+
+#include "winerror_text.h"
+
+/* All state is behind one lock: log lines come from several threads. */
+static struct {
+  CRITICAL_SECTION lock;
+  bool lock_ready;
+  HANDLE file;
+  WCHAR path[MAX_PATH];
+  WCHAR component[32];
+  char tag[64];
+  bool to_stderr;
+  volatile LONG level;
+  unsigned long max_bytes;
+  unsigned generations;
+  unsigned long written;
+} g_log = {.file = INVALID_HANDLE_VALUE, .level = VDA_LOG_INFO};
+
+void vda_log_config_default(vda_log_config *cfg, const wchar_t *component)
+{
+  memset(cfg, 0, sizeof(*cfg));
+  cfg->component = component;
+  cfg->level = VDA_LOG_INFO;
+  cfg->max_bytes = 1024 * 1024;
+  cfg->generations = 3;
+}
+
+static const char *level_name(vda_log_level level)
+{
+  switch (level) {
+  case VDA_LOG_ERROR: return "ERROR";
+  case VDA_LOG_WARN: return "WARN ";
+  case VDA_LOG_INFO: return "INFO ";
+  case VDA_LOG_DEBUG: return "DEBUG";
+  }
+  return "?    ";
+}
+
+bool vda_log_level_parse(const char *text, vda_log_level *out)
+{
+  static const char *const names[] = {"error", "warn", "info", "debug"};
+  for (int i = 0; i < 4; i++) {
+    if (_stricmp(text, names[i]) == 0 || (text[0] == (char)('0' + i) && text[1] == 0)) {
+      *out = (vda_log_level)i;
+      return true;
+    }
+  }
+  if (_stricmp(text, "warning") == 0) {
+    *out = VDA_LOG_WARN;
+    return true;
+  }
+  return false;
+}
+
+/* Builds "<dir>\<component><suffix>" into out. */
+static bool make_path(WCHAR *out, size_t cap, const WCHAR *dir, const WCHAR *suffix)
+{
+  int n = _snwprintf(out, cap, L"%ls\\%ls%ls", dir, g_log.component, suffix);
+  return n > 0 && (size_t)n < cap;
+}
+
+static HANDLE open_log_file(const WCHAR *path, unsigned long *size_out)
+{
+  LARGE_INTEGER size;
+  /* FILE_SHARE_READ|DELETE: an administrator can read or remove the log while
+   * we run; FILE_APPEND_DATA keeps writes at the end even if two processes
+   * ever shared a file. */
+  HANDLE h = CreateFileW(path, FILE_APPEND_DATA, FILE_SHARE_READ | FILE_SHARE_DELETE, NULL,
+                         OPEN_ALWAYS, FILE_ATTRIBUTE_NORMAL, NULL);
+  if (h == INVALID_HANDLE_VALUE)
+    return h;
+  *size_out = GetFileSizeEx(h, &size) && size.QuadPart < 0x7fffffff ? (unsigned long)size.QuadPart
+                                                                      : 0;
+  return h;
+}
+
+/* Shifts name.log -> name.1.log -> ... and reopens a fresh file.
+ * Called with the lock held. */
+static void rotate(void)
+{
+  WCHAR dir[MAX_PATH], from[MAX_PATH], to[MAX_PATH], suffix[16];
+  WCHAR *slash;
+
+  if (g_log.file == INVALID_HANDLE_VALUE || g_log.generations == 0)
+    return;
+  wcscpy(dir, g_log.path);
+  slash = wcsrchr(dir, L'\\');
+  if (!slash)
+    return;
+  *slash = 0;
+  CloseHandle(g_log.file);
+  g_log.file = INVALID_HANDLE_VALUE;
+  for (unsigned i = g_log.generations; i >= 1; i--) {
+    if (i == 1)
+      wcscpy(from, g_log.path);
+    else {
+      _snwprintf(suffix, ARRAYSIZE(suffix), L".%u.log", i - 1);
+      make_path(from, ARRAYSIZE(from), dir, suffix);
+    }
+    _snwprintf(suffix, ARRAYSIZE(suffix), L".%u.log", i);
+    make_path(to, ARRAYSIZE(to), dir, suffix);
+    MoveFileExW(from, to, MOVEFILE_REPLACE_EXISTING);
+  }
+  g_log.file = open_log_file(g_log.path, &g_log.written);
+}
+
+void vda_log_open(const vda_log_config *cfg)
+{
+  WCHAR dir[MAX_PATH];
+  DWORD err = 0;
+
+  if (!g_log.lock_ready) {
+    InitializeCriticalSection(&g_log.lock);
+    g_log.lock_ready = true;
+  }
+  EnterCriticalSection(&g_log.lock);
+  wcsncpy(g_log.component, cfg->component, ARRAYSIZE(g_log.component) - 1);
+  snprintf(g_log.tag, sizeof(g_log.tag), "%ls[%lu]", cfg->component,
+           (unsigned long)GetCurrentProcessId());
+  g_log.to_stderr = cfg->to_stderr;
+  g_log.level = cfg->level;
+  g_log.max_bytes = cfg->max_bytes;
+  g_log.generations = cfg->generations;
+  g_log.path[0] = 0;
+
+  if (cfg->directory) {
+    wcsncpy(dir, cfg->directory, ARRAYSIZE(dir) - 1);
+    dir[ARRAYSIZE(dir) - 1] = 0;
+  } else {
+    WCHAR *base = NULL;
+    if (SHGetKnownFolderPath(&FOLDERID_ProgramData, 0, NULL, &base) == S_OK) {
+      _snwprintf(dir, ARRAYSIZE(dir), L"%ls\\SPICE Agent", base);
+      dir[ARRAYSIZE(dir) - 1] = 0;
+    } else {
+      dir[0] = 0;
+    }
+    CoTaskMemFree(base);
+  }
+  if (dir[0] && (CreateDirectoryW(dir, NULL) || GetLastError() == ERROR_ALREADY_EXISTS) &&
+      make_path(g_log.path, ARRAYSIZE(g_log.path), dir, L".log")) {
+    g_log.file = open_log_file(g_log.path, &g_log.written);
+    if (g_log.file == INVALID_HANDLE_VALUE)
+      err = GetLastError();
+  } else {
+    err = GetLastError();
+  }
+  if (g_log.file == INVALID_HANDLE_VALUE) {
+    g_log.to_stderr = true;
+    g_log.path[0] = 0;
+  }
+  LeaveCriticalSection(&g_log.lock);
+  if (err)
+    LOG_WARN("cannot open log file in '%ls': %s; logging to stderr only", dir,
+             vda_win_strerror(err));
+}
+
+void vda_log_close(void)
+{
+  if (!g_log.lock_ready)
+    return;
+  EnterCriticalSection(&g_log.lock);
+  if (g_log.file != INVALID_HANDLE_VALUE)
+    CloseHandle(g_log.file);
+  g_log.file = INVALID_HANDLE_VALUE;
+  LeaveCriticalSection(&g_log.lock);
+}
+
+void vda_log_set_level(vda_log_level level)
+{
+  InterlockedExchange(&g_log.level, (LONG)level);
+}
+
+vda_log_level vda_log_get_level(void)
+{
+  return (vda_log_level)g_log.level;
+}
+
+const wchar_t *vda_log_path(void)
+{
+  return g_log.path;
+}
+
+void vda_log_writev(vda_log_level level, const char *func, const char *fmt, va_list ap)
+{
+  char line[2048];
+  SYSTEMTIME now;
+  int head, body;
+  size_t len;
+  DWORD done;
+
+  if ((LONG)level > g_log.level)
+    return;
+  GetLocalTime(&now);
+  head = snprintf(line, sizeof(line), "%04u-%02u-%02u %02u:%02u:%02u.%03u %s %s %s: ",
+                  now.wYear, now.wMonth, now.wDay, now.wHour, now.wMinute, now.wSecond,
+                  now.wMilliseconds, level_name(level), g_log.tag[0] ? g_log.tag : "?", func);
+  if (head < 0 || (size_t)head >= sizeof(line))
+    head = 0;
+  body = vsnprintf(line + head, sizeof(line) - (size_t)head - 2, fmt, ap);
+  if (body < 0)
+    body = 0;
+  len = (size_t)head + (size_t)body;
+  if (len > sizeof(line) - 3)
+    len = sizeof(line) - 3; /* truncated: keep the line ending */
+  line[len++] = '\r';
+  line[len++] = '\n';
+  line[len] = 0;
+
+  if (!g_log.lock_ready) {
+    fputs(line, stderr);
+    return;
+  }
+  EnterCriticalSection(&g_log.lock);
+  if (g_log.file != INVALID_HANDLE_VALUE) {
+    if (g_log.written + len > g_log.max_bytes)
+      rotate();
+    if (g_log.file != INVALID_HANDLE_VALUE && WriteFile(g_log.file, line, (DWORD)len, &done, NULL))
+      g_log.written += done;
+  }
+  if (g_log.to_stderr) {
+    fwrite(line, 1, len - 2, stderr);
+    fputc('\n', stderr);
+    fflush(stderr);
+  }
+  LeaveCriticalSection(&g_log.lock);
+}
+
+void vda_log_write(vda_log_level level, const char *func, const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  vda_log_writev(level, func, fmt, ap);
+  va_end(ap);
+}

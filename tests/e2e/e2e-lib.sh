@@ -1,0 +1,71 @@
+# e2e-lib.sh - shared steps of the end-to-end tests (source it after rig.sh).
+# Expects from ctest: VDA_SOURCE_DIR, VDA_RIG_HOST, VDA_VDSERVICE.
+
+for v in VDA_SOURCE_DIR VDA_RIG_HOST VDA_VDSERVICE; do
+  if [ -z "${!v:-}" ]; then
+    echo "e2e: $v is not set (run through ctest in the win64 build)" >&2
+    exit 1
+  fi
+done
+for tool in wine wineserver wineboot /usr/bin/python3; do
+  command -v "$tool" >/dev/null || { echo "e2e: '$tool' missing: run scripts/bootstrap.sh" >&2; exit 1; }
+done
+RIG_HOST_BIN=$VDA_RIG_HOST
+export RIG_HOST_BIN
+
+E2E_INSTALL_WIN='C:\Program Files\SPICE Agent'
+
+e2e_fail() {
+  echo "e2e FAIL: $*" >&2
+  exit 1
+}
+
+e2e_pass() {
+  echo "e2e ok: $*"
+}
+
+# e2e_setup: tmpdir, fresh prefix, host; logs printed on failure.
+e2e_setup() {
+  trap 'rc=$?; [ $rc -ne 0 ] && rig_dump_logs; rig_cleanup; exit $rc' EXIT
+  rig_tmpdir >/dev/null
+  rig_new_prefix || e2e_fail "cannot create a Wine prefix"
+  E2E_INSTALL_DIR="$WINEPREFIX/drive_c/Program Files/SPICE Agent"
+  E2E_LOG_DIR="$WINEPREFIX/drive_c/ProgramData/SPICE Agent"
+  # rig_dump_logs splits on spaces: reach the log folder through a link.
+  mkdir -p "$E2E_LOG_DIR"
+  ln -sfn "$E2E_LOG_DIR" "$RIG_TMP/agent-logs"
+  RIG_EXTRA_LOGS="$RIG_TMP/agent-logs/vdservice.log $RIG_TMP/service-install.log $RIG_WINE_LOG"
+  export RIG_EXTRA_LOGS
+  # The "VM is running": Wine shuts services down once its last ordinary
+  # process exits, so keep this prefix's wineserver persistent.
+  # The boot's server lingers a few seconds and -p needs none running. The
+  # daemon must not inherit our pipes, or whoever reads them waits forever.
+  timeout 60 wineserver -w || true
+  wineserver -p </dev/null >>"$RIG_WINE_LOG" 2>&1 || e2e_fail "cannot start a persistent wineserver"
+  rig_start_host "$@" || e2e_fail "cannot start spice-host"
+}
+
+# e2e_install_service: copy the binaries where the MSI puts them, register
+# the service and start it with `net start`, as an administrator would.
+e2e_install_service() {
+  mkdir -p "$E2E_INSTALL_DIR"
+  cp "$VDA_VDSERVICE" "$E2E_INSTALL_DIR/"
+  wine "$E2E_INSTALL_WIN\\vdservice.exe" install >>"$RIG_TMP/service-install.log" 2>&1 \
+    || e2e_fail "vdservice install failed"
+  # An auto-start service may already be running (Wine starts them when the
+  # prefix boots), and right after install Wine's SCM can briefly fail to
+  # open the new service: retry, and accept "already running".
+  local i out
+  for i in 1 2 3 4 5; do
+    out=$(timeout 60 wine net start spice-agent 2>&1) && break
+    grep -q "already running" <<<"$out" && break
+    echo "$out" >>"$RIG_TMP/service-install.log"
+    [ "$i" = 5 ] && e2e_fail "net start spice-agent failed: $out"
+    sleep 1
+  done
+  echo "$out" >>"$RIG_TMP/service-install.log"
+}
+
+e2e_stop_service() {
+  timeout 30 wine net stop spice-agent >>"$RIG_TMP/service-install.log" 2>&1
+}

@@ -1,0 +1,116 @@
+/* test_caps.c - capability sets, ANNOUNCE_CAPABILITIES parsing, and the
+ * negotiated helpers. */
+#include <string.h>
+
+#include "vda_caps.h"
+#include "vda_le.h"
+#include "vda_test.h"
+
+static const char *why;
+
+static void test_set_clear_has(void)
+{
+    vda_caps c;
+    vda_caps_init(&c);
+    CHECK(!vda_caps_has(&c, VD_AGENT_CAP_MOUSE_STATE));
+    vda_caps_set(&c, VD_AGENT_CAP_CLIPBOARD_GRAB_SERIAL);
+    CHECK(vda_caps_has(&c, VD_AGENT_CAP_CLIPBOARD_GRAB_SERIAL));
+    CHECK(!vda_caps_has(&c, VD_AGENT_CAP_CLIPBOARD_NO_RELEASE_ON_REGRAB));
+    vda_caps_clear(&c, VD_AGENT_CAP_CLIPBOARD_GRAB_SERIAL);
+    CHECK(!vda_caps_has(&c, VD_AGENT_CAP_CLIPBOARD_GRAB_SERIAL));
+    /* Bits we do not know are ignored, never out of bounds. */
+    vda_caps_set(&c, VD_AGENT_END_CAP);
+    vda_caps_set(&c, 1000);
+    CHECK(!vda_caps_has(&c, VD_AGENT_END_CAP));
+    CHECK(!vda_caps_has(&c, 1000));
+    vda_caps_agent_default(&c);
+    CHECK(vda_caps_has(&c, VD_AGENT_CAP_GUEST_LINEEND_CRLF));
+    CHECK(vda_caps_has(&c, VD_AGENT_CAP_CLIPBOARD_BY_DEMAND));
+    CHECK(!vda_caps_has(&c, VD_AGENT_CAP_CLIPBOARD));
+    CHECK(!vda_caps_has(&c, VD_AGENT_CAP_GUEST_LINEEND_LF));
+}
+
+static void test_parse(void)
+{
+    uint8_t b[4 + 4 * 300];
+    vda_caps c;
+    uint32_t request = 7;
+    memset(b, 0, sizeof(b));
+    vda_put_le32(b, 1);
+    vda_put_le32(b + 4, (1u << VD_AGENT_CAP_CLIPBOARD_SELECTION) |
+                            (1u << VD_AGENT_CAP_MOUSE_STATE));
+    CHECK_ACCEPTED(vda_caps_parse(b, 8, &c, &request, &why), why);
+    CHECK_EQ(request, 1);
+    CHECK(vda_caps_has(&c, VD_AGENT_CAP_CLIPBOARD_SELECTION));
+    CHECK(vda_caps_has(&c, VD_AGENT_CAP_MOUSE_STATE));
+    CHECK(!vda_caps_has(&c, VD_AGENT_CAP_REPLY));
+    /* An empty array: the peer has nothing. */
+    CHECK_ACCEPTED(vda_caps_parse(b, 4, &c, &request, &why), why);
+    CHECK(!vda_caps_has(&c, VD_AGENT_CAP_MOUSE_STATE));
+    /* Longer than ours, with unknown bits set everywhere: ignored. */
+    memset(b + 4, 0xff, 4 * 10);
+    CHECK_ACCEPTED(vda_caps_parse(b, 4 + 4 * 10, &c, &request, &why), why);
+    CHECK(vda_caps_has(&c, VD_AGENT_CAP_CLIPBOARD_GRAB_SERIAL));
+    CHECK(!vda_caps_has(&c, VD_AGENT_END_CAP));
+    if (VD_AGENT_END_CAP % 32 != 0)
+        CHECK_EQ(c.words[VD_AGENT_CAPS_SIZE - 1] >> (VD_AGENT_END_CAP % 32), 0);
+    /* Refusals leave an empty set. */
+    CHECK_REFUSED(vda_caps_parse(b, 3, &c, &request, &why), why);
+    CHECK_REFUSED(vda_caps_parse(b, 6, &c, &request, &why), why);
+    CHECK(!vda_caps_has(&c, VD_AGENT_CAP_MOUSE_STATE));
+    CHECK_ACCEPTED(vda_caps_parse(b, 4 + 4 * 256, &c, &request, &why), why);
+    CHECK_REFUSED(vda_caps_parse(b, 4 + 4 * 257, &c, &request, &why), why);
+}
+
+static void test_negotiated(void)
+{
+    vda_caps ours, peer;
+    vda_negotiated n;
+    vda_caps_agent_default(&ours);
+    vda_negotiated_init(&n, &ours);
+    /* Peer unknown: no extension. */
+    CHECK(!n.peer_known);
+    CHECK(!vda_use_selection(&n));
+    CHECK(!vda_use_grab_serial(&n));
+    CHECK(!vda_use_no_release_on_regrab(&n));
+    CHECK(!vda_use_detailed_errors(&n));
+    CHECK(!vda_use_monitor_position(&n));
+    /* Ours-only bits do not need the peer. */
+    CHECK(vda_use_max_clipboard(&n));
+    CHECK(vda_use_crlf(&n));
+    CHECK(vda_use_sparse_monitors(&n));
+    CHECK(vda_use_graphics_device_info(&n));
+    CHECK(!vda_use_audio_volume_sync(&n));
+    /* spice-gtk's set. */
+    vda_caps_init(&peer);
+    vda_caps_set(&peer, VD_AGENT_CAP_CLIPBOARD_BY_DEMAND);
+    vda_caps_set(&peer, VD_AGENT_CAP_CLIPBOARD_SELECTION);
+    vda_caps_set(&peer, VD_AGENT_CAP_MONITORS_CONFIG_POSITION);
+    vda_caps_set(&peer, VD_AGENT_CAP_FILE_XFER_DETAILED_ERRORS);
+    vda_caps_set(&peer, VD_AGENT_CAP_CLIPBOARD_NO_RELEASE_ON_REGRAB);
+    vda_caps_set(&peer, VD_AGENT_CAP_CLIPBOARD_GRAB_SERIAL);
+    vda_negotiated_set_peer(&n, &peer);
+    CHECK(n.peer_known);
+    CHECK(vda_use_selection(&n));
+    CHECK(vda_use_grab_serial(&n));
+    CHECK(vda_use_no_release_on_regrab(&n));
+    CHECK(vda_use_detailed_errors(&n));
+    CHECK(vda_use_monitor_position(&n));
+    CHECK(vda_use_clipboard_by_demand(&n));
+    /* Both sides needed for the extended formats. */
+    vda_caps_clear(&ours, VD_AGENT_CAP_CLIPBOARD_GRAB_SERIAL);
+    n.ours = ours;
+    CHECK(!vda_use_grab_serial(&n));
+    CHECK(vda_negotiated_both(&n, VD_AGENT_CAP_CLIPBOARD_SELECTION));
+    vda_negotiated_clear_peer(&n);
+    CHECK(!vda_use_selection(&n));
+    CHECK(!n.peer_known);
+}
+
+int main(void)
+{
+    RUN_TEST(test_set_clear_has);
+    RUN_TEST(test_parse);
+    RUN_TEST(test_negotiated);
+    return vda_test_report("test_caps");
+}

@@ -1,0 +1,138 @@
+/* vdservice.exe: the SPICE agent's Windows service.
+ *
+ *   vdservice install     register the auto-start service "spice-agent"
+ *   vdservice uninstall   stop and remove it
+ *   vdservice run         run in this console (for debugging), Ctrl+C stops
+ *   (no arguments)        started by the Service Control Manager
+ */
+#include <stdio.h>
+#include <windows.h>
+
+#include "log.h"
+#include "port.h"
+#include "service_install.h"
+#include "service_loop.h"
+#include "winerror_text.h"
+
+static HANDLE g_stop;
+static SERVICE_STATUS_HANDLE g_status_handle;
+static SERVICE_STATUS g_status = {.dwServiceType = SERVICE_WIN32_OWN_PROCESS};
+
+static void report(DWORD state, DWORD exit_code, DWORD wait_hint)
+{
+  static DWORD checkpoint = 1;
+
+  g_status.dwCurrentState = state;
+  g_status.dwWin32ExitCode = exit_code;
+  g_status.dwWaitHint = wait_hint;
+  g_status.dwControlsAccepted =
+      state == SERVICE_START_PENDING
+          ? 0
+          : SERVICE_ACCEPT_STOP | SERVICE_ACCEPT_SHUTDOWN | SERVICE_ACCEPT_SESSIONCHANGE;
+  g_status.dwCheckPoint =
+      (state == SERVICE_RUNNING || state == SERVICE_STOPPED) ? 0 : checkpoint++;
+  if (!SetServiceStatus(g_status_handle, &g_status))
+    LOG_WARN("SetServiceStatus: %s", vda_win_strerror(GetLastError()));
+}
+
+static DWORD WINAPI control_handler(DWORD control, DWORD type, LPVOID data, LPVOID ctx)
+{
+  (void)type, (void)data, (void)ctx;
+  switch (control) {
+  case SERVICE_CONTROL_STOP:
+  case SERVICE_CONTROL_SHUTDOWN:
+    LOG_INFO("%s requested", control == SERVICE_CONTROL_STOP ? "stop" : "shutdown");
+    report(SERVICE_STOP_PENDING, NO_ERROR, 5000);
+    SetEvent(g_stop);
+    return NO_ERROR;
+  case SERVICE_CONTROL_SESSIONCHANGE:
+    LOG_INFO("session change %lu", (unsigned long)type);
+    return NO_ERROR;
+  case SERVICE_CONTROL_INTERROGATE:
+    return NO_ERROR;
+  default:
+    return ERROR_CALL_NOT_IMPLEMENTED;
+  }
+}
+
+static void open_log(bool console)
+{
+  vda_log_config cfg;
+  vda_log_config_default(&cfg, L"vdservice");
+  cfg.to_stderr = console;
+  vda_log_open(&cfg);
+}
+
+static void WINAPI service_main(DWORD argc, LPWSTR *argv)
+{
+  vds_loop_options opt = {.port_path = VDA_PORT_PATH};
+  int rc;
+
+  (void)argc, (void)argv;
+  g_status_handle = RegisterServiceCtrlHandlerExW(L"spice-agent", control_handler, NULL);
+  if (!g_status_handle) {
+    LOG_ERROR("RegisterServiceCtrlHandlerExW: %s", vda_win_strerror(GetLastError()));
+    return;
+  }
+  report(SERVICE_START_PENDING, NO_ERROR, 3000);
+  report(SERVICE_RUNNING, NO_ERROR, 0);
+  LOG_INFO("service started (version %s)", VDA_VERSION_STRING);
+  rc = vds_loop_run(&opt, g_stop);
+  LOG_INFO("service stopped (exit code %d)", rc);
+  report(SERVICE_STOPPED, rc == 0 ? NO_ERROR : ERROR_SERVICE_SPECIFIC_ERROR, 0);
+}
+
+static BOOL WINAPI console_ctrl(DWORD type)
+{
+  (void)type;
+  SetEvent(g_stop);
+  return TRUE;
+}
+
+static int run_console(void)
+{
+  vds_loop_options opt = {.port_path = VDA_PORT_PATH};
+  LOG_INFO("running in console (version %s); Ctrl+C stops", VDA_VERSION_STRING);
+  SetConsoleCtrlHandler(console_ctrl, TRUE);
+  return vds_loop_run(&opt, g_stop);
+}
+
+int wmain(int argc, wchar_t **argv);
+int wmain(int argc, wchar_t **argv)
+{
+  SERVICE_TABLE_ENTRYW table[] = {{(LPWSTR)L"spice-agent", service_main}, {NULL, NULL}};
+  int rc = 0;
+
+  /* Manual-reset: every wait on it, now and later, sees the stop. */
+  g_stop = CreateEventW(NULL, TRUE, FALSE, NULL);
+  if (!g_stop) {
+    fprintf(stderr, "vdservice: CreateEventW failed (%lu)\n", (unsigned long)GetLastError());
+    return 1;
+  }
+  if (argc >= 2) {
+    open_log(true);
+    if (_wcsicmp(argv[1], L"install") == 0)
+      rc = vds_install();
+    else if (_wcsicmp(argv[1], L"uninstall") == 0)
+      rc = vds_uninstall();
+    else if (_wcsicmp(argv[1], L"run") == 0)
+      rc = run_console();
+    else {
+      fprintf(stderr, "usage: vdservice install | uninstall | run\n");
+      rc = 2;
+    }
+  } else {
+    open_log(false);
+    if (!StartServiceCtrlDispatcherW(table)) {
+      DWORD err = GetLastError();
+      LOG_ERROR("StartServiceCtrlDispatcherW: %s%s", vda_win_strerror(err),
+                err == ERROR_FAILED_SERVICE_CONTROLLER_CONNECT
+                    ? " (not started by the SCM: use 'vdservice run' in a console)"
+                    : "");
+      rc = 1;
+    }
+  }
+  vda_log_close();
+  CloseHandle(g_stop);
+  return rc;
+}
