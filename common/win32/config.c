@@ -1,0 +1,307 @@
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "winerror_text.h"
+
+/* Names used in log lines, so an administrator sees exactly which value
+ * was ignored and where it lives. */
+typedef struct where {
+  const char *root;      /* "HKLM" */
+  const wchar_t *subkey; /* "SOFTWARE\Policies\SPICE Agent" */
+  const wchar_t *name;   /* "ClipboardEnabled" */
+} where;
+
+static const char *root_name(HKEY root)
+{
+  if (root == HKEY_LOCAL_MACHINE)
+    return "HKLM";
+  if (root == HKEY_CURRENT_USER)
+    return "HKCU";
+  if (root == HKEY_USERS)
+    return "HKU";
+  return "(root)";
+}
+
+static const char *type_name(DWORD type)
+{
+  switch (type) {
+  case REG_NONE: return "REG_NONE";
+  case REG_SZ: return "REG_SZ";
+  case REG_EXPAND_SZ: return "REG_EXPAND_SZ";
+  case REG_BINARY: return "REG_BINARY";
+  case REG_DWORD: return "REG_DWORD";
+  case REG_DWORD_BIG_ENDIAN: return "REG_DWORD_BIG_ENDIAN";
+  case REG_MULTI_SZ: return "REG_MULTI_SZ";
+  case REG_QWORD: return "REG_QWORD";
+  default: return "an unknown type";
+  }
+}
+
+/* Wide text as UTF-8 for a log line (truncated to fit). */
+static const char *utf8(const wchar_t *text, char *buf, size_t cap)
+{
+  int n = WideCharToMultiByte(CP_UTF8, 0, text, -1, buf, (int)cap, NULL, NULL);
+  if (n <= 0)
+    snprintf(buf, cap, "(unprintable)");
+  buf[cap - 1] = 0;
+  return buf;
+}
+
+#define IGNORED(w, fmt, ...)                                                                  \
+  LOG_WARN("%s\\%ls\\%ls: " fmt "; ignored", (w)->root, (w)->subkey, (w)->name, __VA_ARGS__)
+
+/* Reads the type and size of a value. false when absent (silently) or
+ * unreadable (logged). */
+static bool probe(HKEY key, const where *w, DWORD *type, DWORD *size)
+{
+  LSTATUS st = RegQueryValueExW(key, w->name, NULL, type, NULL, size);
+  if (st == ERROR_FILE_NOT_FOUND)
+    return false;
+  if (st != ERROR_SUCCESS) {
+    IGNORED(w, "cannot read: %s", vda_win_strerror((DWORD)st));
+    return false;
+  }
+  return true;
+}
+
+/* A REG_DWORD in [lo, hi]. */
+static bool read_dword(HKEY key, const where *w, DWORD lo, DWORD hi, DWORD *out)
+{
+  DWORD type, size, value = 0;
+  LSTATUS st;
+
+  if (!probe(key, w, &type, &size))
+    return false;
+  if (type != REG_DWORD || size != sizeof(DWORD)) {
+    IGNORED(w, "expected REG_DWORD, found %s (%lu bytes)", type_name(type),
+            (unsigned long)size);
+    return false;
+  }
+  st = RegQueryValueExW(key, w->name, NULL, &type, (BYTE *)&value, &size);
+  if (st != ERROR_SUCCESS || type != REG_DWORD || size != sizeof(DWORD)) {
+    IGNORED(w, "cannot read: %s", vda_win_strerror((DWORD)st));
+    return false;
+  }
+  if (value < lo || value > hi) {
+    IGNORED(w, "%lu is out of range %lu..%lu", (unsigned long)value, (unsigned long)lo,
+            (unsigned long)hi);
+    return false;
+  }
+  *out = value;
+  return true;
+}
+
+/* A REG_SZ (or, if allow_expand, REG_EXPAND_SZ) of at most cap-1 characters,
+ * NUL-terminated, trailing NULs dropped. *type_out tells which it was. */
+static bool read_string(HKEY key, const where *w, bool allow_expand, wchar_t *out, size_t cap,
+                        DWORD *type_out)
+{
+  DWORD type, size, got;
+  LSTATUS st;
+  size_t len;
+
+  if (!probe(key, w, &type, &size))
+    return false;
+  if (type != REG_SZ && !(allow_expand && type == REG_EXPAND_SZ)) {
+    IGNORED(w, "expected REG_SZ%s, found %s", allow_expand ? " or REG_EXPAND_SZ" : "",
+            type_name(type));
+    return false;
+  }
+  /* Room for the terminator we add: the stored data need not have one. */
+  if (size > (cap - 1) * sizeof(wchar_t) + sizeof(wchar_t) /* its own NUL */) {
+    IGNORED(w, "too long (%lu bytes, at most %lu characters)", (unsigned long)size,
+            (unsigned long)(cap - 1));
+    return false;
+  }
+  got = (DWORD)(cap * sizeof(wchar_t));
+  st = RegQueryValueExW(key, w->name, NULL, &type, (BYTE *)out, &got);
+  if (st != ERROR_SUCCESS) {
+    /* ERROR_MORE_DATA: it grew between the two reads. */
+    IGNORED(w, "cannot read: %s", vda_win_strerror((DWORD)st));
+    return false;
+  }
+  len = got / sizeof(wchar_t);
+  if (len >= cap)
+    len = cap - 1;
+  out[len] = 0;
+  while (len > 0 && out[len - 1] == 0)
+    len--;
+  if (len >= cap - 1 && wcslen(out) >= cap - 1) {
+    IGNORED(w, "too long (at most %lu characters)", (unsigned long)(cap - 1));
+    return false;
+  }
+  *type_out = type;
+  return true;
+}
+
+static bool read_log_level(HKEY key, const where *w, vda_log_level *out)
+{
+  DWORD type, size;
+  wchar_t text[16];
+  char narrow[16];
+  size_t i;
+
+  if (!probe(key, w, &type, &size))
+    return false;
+  if (type == REG_DWORD) {
+    DWORD v;
+    if (!read_dword(key, w, VDA_LOG_ERROR, VDA_LOG_DEBUG, &v))
+      return false;
+    *out = (vda_log_level)v;
+    return true;
+  }
+  if (type != REG_SZ) {
+    IGNORED(w, "expected REG_SZ (error, warn, info, debug) or REG_DWORD 0..3, found %s",
+            type_name(type));
+    return false;
+  }
+  if (!read_string(key, w, false, text, ARRAYSIZE(text), &type))
+    return false;
+  for (i = 0; text[i]; i++) {
+    if (text[i] > 0x7e) {
+      IGNORED(w, "%s", "not one of error, warn, info, debug");
+      return false;
+    }
+    narrow[i] = (char)text[i];
+  }
+  narrow[i] = 0;
+  if (!vda_log_level_parse(narrow, out)) {
+    IGNORED(w, "\"%s\" is not one of error, warn, info, debug", narrow);
+    return false;
+  }
+  return true;
+}
+
+static bool is_absolute(const wchar_t *p)
+{
+  bool drive = ((p[0] >= L'A' && p[0] <= L'Z') || (p[0] >= L'a' && p[0] <= L'z')) &&
+               p[1] == L':' && (p[2] == L'\\' || p[2] == L'/');
+  bool unc = p[0] == L'\\' && p[1] == L'\\' && p[2] && p[2] != L'\\';
+  return drive || unc;
+}
+
+static bool read_download_dir(HKEY key, const where *w, wchar_t *out)
+{
+  wchar_t raw[VDA_CONFIG_DIR_MAX + 1];
+  wchar_t expanded[VDA_CONFIG_DIR_MAX + 1];
+  char shown[3 * (VDA_CONFIG_DIR_MAX + 1)];
+  DWORD type, n;
+
+  if (!read_string(key, w, true, raw, ARRAYSIZE(raw), &type))
+    return false;
+  if (type == REG_EXPAND_SZ) {
+    n = ExpandEnvironmentStringsW(raw, expanded, ARRAYSIZE(expanded));
+    if (n == 0 || n > ARRAYSIZE(expanded)) {
+      IGNORED(w, "\"%s\" is too long once expanded (at most %u characters)",
+              utf8(raw, shown, sizeof(shown)), (unsigned)VDA_CONFIG_DIR_MAX);
+      return false;
+    }
+  } else {
+    wcscpy(expanded, raw);
+  }
+  /* Empty means "the default folder": a valid choice, e.g. a policy that
+   * forces the default over a plain setting. */
+  if (expanded[0] && !is_absolute(expanded)) {
+    IGNORED(w, "\"%s\" is not an absolute path", utf8(expanded, shown, sizeof(shown)));
+    return false;
+  }
+  wcscpy(out, expanded);
+  return true;
+}
+
+/* Applies every valid value found under root\subkey, tagging it `source`. */
+static void apply(vda_config *cfg, HKEY root, const wchar_t *subkey, vda_config_source source)
+{
+  HKEY key;
+  LSTATUS st;
+  where w = {root_name(root), subkey, NULL};
+  vda_log_level level;
+  DWORD v;
+
+  if (!subkey)
+    return;
+  st = RegOpenKeyExW(root, subkey, 0, KEY_QUERY_VALUE | KEY_WOW64_64KEY, &key);
+  if (st == ERROR_FILE_NOT_FOUND)
+    return;
+  if (st != ERROR_SUCCESS) {
+    LOG_WARN("%s\\%ls: cannot open: %s; its settings are ignored", w.root, subkey,
+             vda_win_strerror((DWORD)st));
+    return;
+  }
+
+  w.name = VDA_CONFIG_VALUE_LOG_LEVEL;
+  if (read_log_level(key, &w, &level)) {
+    cfg->log_level = level;
+    cfg->source.log_level = source;
+  }
+  w.name = VDA_CONFIG_VALUE_CLIPBOARD;
+  if (read_dword(key, &w, 0, 1, &v)) {
+    cfg->clipboard_enabled = v;
+    cfg->source.clipboard_enabled = source;
+  }
+  w.name = VDA_CONFIG_VALUE_FILE_XFER;
+  if (read_dword(key, &w, 0, 1, &v)) {
+    cfg->file_xfer_enabled = v;
+    cfg->source.file_xfer_enabled = source;
+  }
+  w.name = VDA_CONFIG_VALUE_DOWNLOAD_DIR;
+  if (read_download_dir(key, &w, cfg->download_dir))
+    cfg->source.download_dir = source;
+
+  RegCloseKey(key);
+}
+
+void vda_config_defaults(vda_config *out)
+{
+  memset(out, 0, sizeof(*out));
+  out->log_level = VDA_LOG_INFO;
+  out->clipboard_enabled = 1;
+  out->file_xfer_enabled = 1;
+  out->download_dir[0] = 0;
+  /* memset already made every source VDA_CONFIG_DEFAULT */
+}
+
+void vda_config_load_from(vda_config *out, HKEY root, const wchar_t *setting_subkey,
+                          const wchar_t *policy_subkey)
+{
+  vda_config_defaults(out);
+  /* Plain settings first, then the policy over them: a valid policy value
+   * wins; an invalid one is ignored and leaves the setting (or default). */
+  apply(out, root, setting_subkey, VDA_CONFIG_SETTING);
+  apply(out, root, policy_subkey, VDA_CONFIG_POLICY);
+}
+
+void vda_config_load(vda_config *out)
+{
+  vda_config_load_from(out, HKEY_LOCAL_MACHINE, VDA_CONFIG_KEY, VDA_CONFIG_POLICY_KEY);
+}
+
+const char *vda_config_source_name(vda_config_source source)
+{
+  switch (source) {
+  case VDA_CONFIG_DEFAULT: return "default";
+  case VDA_CONFIG_SETTING: return "setting";
+  case VDA_CONFIG_POLICY: return "policy";
+  }
+  return "?";
+}
+
+void vda_config_log(const vda_config *cfg)
+{
+  static const char *const levels[] = {"error", "warn", "info", "debug"};
+  char dir[3 * (VDA_CONFIG_DIR_MAX + 1)];
+
+  LOG_INFO("config: LogLevel=%s (%s) ClipboardEnabled=%lu (%s) FileTransferEnabled=%lu (%s) "
+           "DownloadFolder=\"%s\"%s (%s)",
+           (unsigned)cfg->log_level < 4 ? levels[cfg->log_level] : "?",
+           vda_config_source_name(cfg->source.log_level),
+           (unsigned long)cfg->clipboard_enabled,
+           vda_config_source_name(cfg->source.clipboard_enabled),
+           (unsigned long)cfg->file_xfer_enabled,
+           vda_config_source_name(cfg->source.file_xfer_enabled),
+           utf8(cfg->download_dir, dir, sizeof(dir)),
+           cfg->download_dir[0] ? "" : " (the user's Downloads)",
+           vda_config_source_name(cfg->source.download_dir));
+}
