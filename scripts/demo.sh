@@ -15,6 +15,7 @@ cmake --build --preset win64 | tail -n 1
 export VDA_SOURCE_DIR=$root
 export VDA_RIG_HOST=$root/build/win64/_rig/spice-host
 export VDA_VDSERVICE=$root/build/win64/vdservice/vdservice.exe
+export VDA_VDAGENT=$root/build/win64/vdagent/vdagent.exe
 source tests/rig/rig.sh
 source tests/e2e/e2e-lib.sh
 

@@ -7,14 +7,17 @@
  */
 #include <stdio.h>
 #include <windows.h>
+#include <wtsapi32.h>
 
 #include "log.h"
-#include "port.h"
 #include "service_install.h"
 #include "service_loop.h"
+#include "session_queue.h"
 #include "winerror_text.h"
 
 static HANDLE g_stop;
+static WCHAR g_agent_path[MAX_PATH];
+static vds_loop_options g_opt = {.port_path = VDS_PORT_PATH, .agent_path = g_agent_path};
 static SERVICE_STATUS_HANDLE g_status_handle;
 static SERVICE_STATUS g_status = {.dwServiceType = SERVICE_WIN32_OWN_PROCESS};
 
@@ -46,13 +49,28 @@ static DWORD WINAPI control_handler(DWORD control, DWORD type, LPVOID data, LPVO
     SetEvent(g_stop);
     return NO_ERROR;
   case SERVICE_CONTROL_SESSIONCHANGE:
-    LOG_INFO("session change %lu", (unsigned long)type);
+    /* Handled on the loop's thread: this one only queues. */
+    vds_session_queue_push(type, data ? ((WTSSESSION_NOTIFICATION *)data)->dwSessionId : 0);
     return NO_ERROR;
   case SERVICE_CONTROL_INTERROGATE:
     return NO_ERROR;
   default:
     return ERROR_CALL_NOT_IMPLEMENTED;
   }
+}
+
+/* vdagent.exe lives beside vdservice.exe. */
+static bool find_agent(void)
+{
+  DWORD n = GetModuleFileNameW(NULL, g_agent_path, MAX_PATH);
+  WCHAR *slash;
+  if (n == 0 || n >= MAX_PATH - 16)
+    return false;
+  slash = wcsrchr(g_agent_path, L'\\');
+  if (!slash)
+    return false;
+  wcscpy(slash + 1, L"vdagent.exe");
+  return true;
 }
 
 static void open_log(bool console)
@@ -65,7 +83,6 @@ static void open_log(bool console)
 
 static void WINAPI service_main(DWORD argc, LPWSTR *argv)
 {
-  vds_loop_options opt = {.port_path = VDA_PORT_PATH};
   int rc;
 
   (void)argc, (void)argv;
@@ -77,7 +94,7 @@ static void WINAPI service_main(DWORD argc, LPWSTR *argv)
   report(SERVICE_START_PENDING, NO_ERROR, 3000);
   report(SERVICE_RUNNING, NO_ERROR, 0);
   LOG_INFO("service started (version %s)", VDA_VERSION_STRING);
-  rc = vds_loop_run(&opt, g_stop);
+  rc = vds_loop_run(&g_opt, g_stop);
   LOG_INFO("service stopped (exit code %d)", rc);
   report(SERVICE_STOPPED, rc == 0 ? NO_ERROR : ERROR_SERVICE_SPECIFIC_ERROR, 0);
 }
@@ -91,10 +108,9 @@ static BOOL WINAPI console_ctrl(DWORD type)
 
 static int run_console(void)
 {
-  vds_loop_options opt = {.port_path = VDA_PORT_PATH};
   LOG_INFO("running in console (version %s); Ctrl+C stops", VDA_VERSION_STRING);
   SetConsoleCtrlHandler(console_ctrl, TRUE);
-  return vds_loop_run(&opt, g_stop);
+  return vds_loop_run(&g_opt, g_stop);
 }
 
 int wmain(int argc, wchar_t **argv);
@@ -107,6 +123,10 @@ int wmain(int argc, wchar_t **argv)
   g_stop = CreateEventW(NULL, TRUE, FALSE, NULL);
   if (!g_stop) {
     fprintf(stderr, "vdservice: CreateEventW failed (%lu)\n", (unsigned long)GetLastError());
+    return 1;
+  }
+  if (!vds_session_queue_init() || !find_agent()) {
+    fprintf(stderr, "vdservice: cannot initialise (%lu)\n", (unsigned long)GetLastError());
     return 1;
   }
   if (argc >= 2) {

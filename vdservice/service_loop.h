@@ -1,12 +1,15 @@
-/* The service's event loop: owns the port, speaks the protocol, and
- * (from the Service issue on) talks to the session agent. */
+/* The service's event loop: owns the port, supervises the session agent and
+ * routes messages between them (see service_state.h for the parts). */
 #ifndef VDS_SERVICE_LOOP_H
 #define VDS_SERVICE_LOOP_H
 
 #include <windows.h>
 
+#define VDS_PORT_PATH L"\\\\.\\Global\\com.redhat.spice.0"
+
 typedef struct vds_loop_options {
-  const wchar_t *port_path; /* normally VDA_PORT_PATH */
+  const wchar_t *port_path;  /* normally VDS_PORT_PATH */
+  const wchar_t *agent_path; /* vdagent.exe beside vdservice.exe */
 } vds_loop_options;
 
 /* Runs until stop_event is signalled. Returns a process exit code. */

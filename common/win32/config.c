@@ -123,15 +123,13 @@ static bool read_string(HKEY key, const where *w, bool allow_expand, wchar_t *ou
     return false;
   }
   len = got / sizeof(wchar_t);
-  if (len >= cap)
-    len = cap - 1;
-  out[len] = 0;
   while (len > 0 && out[len - 1] == 0)
     len--;
-  if (len >= cap - 1 && wcslen(out) >= cap - 1) {
+  if (len > cap - 1) { /* cap characters and no terminator */
     IGNORED(w, "too long (at most %lu characters)", (unsigned long)(cap - 1));
     return false;
   }
+  out[len] = 0;
   *type_out = type;
   return true;
 }

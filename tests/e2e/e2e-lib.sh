@@ -1,7 +1,7 @@
 # e2e-lib.sh - shared steps of the end-to-end tests (source it after rig.sh).
 # Expects from ctest: VDA_SOURCE_DIR, VDA_RIG_HOST, VDA_VDSERVICE.
 
-for v in VDA_SOURCE_DIR VDA_RIG_HOST VDA_VDSERVICE; do
+for v in VDA_SOURCE_DIR VDA_RIG_HOST VDA_VDSERVICE VDA_VDAGENT; do
   if [ -z "${!v:-}" ]; then
     echo "e2e: $v is not set (run through ctest in the win64 build)" >&2
     exit 1
@@ -34,7 +34,7 @@ e2e_setup() {
   # rig_dump_logs splits on spaces: reach the log folder through a link.
   mkdir -p "$E2E_LOG_DIR"
   ln -sfn "$E2E_LOG_DIR" "$RIG_TMP/agent-logs"
-  RIG_EXTRA_LOGS="$RIG_TMP/agent-logs/vdservice.log $RIG_TMP/service-install.log $RIG_WINE_LOG"
+  RIG_EXTRA_LOGS="$RIG_TMP/agent-logs/vdservice.log $RIG_TMP/agent-logs/vdagent.log $RIG_TMP/service-install.log $RIG_WINE_LOG"
   export RIG_EXTRA_LOGS
   # The "VM is running": Wine shuts services down once its last ordinary
   # process exits, so keep this prefix's wineserver persistent.
@@ -49,7 +49,7 @@ e2e_setup() {
 # the service and start it with `net start`, as an administrator would.
 e2e_install_service() {
   mkdir -p "$E2E_INSTALL_DIR"
-  cp "$VDA_VDSERVICE" "$E2E_INSTALL_DIR/"
+  cp "$VDA_VDSERVICE" "$VDA_VDAGENT" "$E2E_INSTALL_DIR/"
   wine "$E2E_INSTALL_WIN\\vdservice.exe" install >>"$RIG_TMP/service-install.log" 2>&1 \
     || e2e_fail "vdservice install failed"
   # An auto-start service may already be running (Wine starts them when the

@@ -5,7 +5,7 @@
 #include <string.h>
 #include <windows.h>
 
-#include "port.h"
+#include "stream_io.h"
 #include "vda_test.h"
 
 static WCHAR g_name[64];
@@ -17,17 +17,17 @@ static HANDLE make_host(void)
                           0, NULL);
 }
 
-static DWORD wait_read(vda_port *p, const unsigned char **data, size_t *got)
+static DWORD wait_read(vda_stream *p, const unsigned char **data, size_t *got)
 {
-  if (WaitForSingleObject(vda_port_read_event(p), 5000) != WAIT_OBJECT_0)
+  if (WaitForSingleObject(vda_stream_read_event(p), 5000) != WAIT_OBJECT_0)
     return WAIT_TIMEOUT;
-  return vda_port_read_finish(p, data, got);
+  return vda_stream_read_finish(p, data, got);
 }
 
 static void test_missing_device(void)
 {
-  vda_port *p = NULL;
-  DWORD err = vda_port_open(L"\\\\.\\Global\\vda-no-such-port", 1024, &p);
+  vda_stream *p = NULL;
+  DWORD err = vda_stream_open(L"\\\\.\\Global\\vda-no-such-port", 1024, &p);
   CHECK(err == ERROR_FILE_NOT_FOUND || err == ERROR_PATH_NOT_FOUND);
   CHECK(p == NULL);
 }
@@ -35,66 +35,66 @@ static void test_missing_device(void)
 static void test_exact_reads_and_writes(void)
 {
   HANDLE host = make_host();
-  vda_port *p = NULL;
+  vda_stream *p = NULL;
   const unsigned char *data;
   size_t got = 0;
   DWORD n = 0;
   unsigned char buf[64];
 
   CHECK(host != INVALID_HANDLE_VALUE);
-  CHECK_EQ(vda_port_open(g_name, 1024, &p), ERROR_SUCCESS);
+  CHECK_EQ(vda_stream_open(g_name, 1024, &p), ERROR_SUCCESS);
   if (!p)
     return;
   CHECK(WriteFile(host, "\x01\x00\x00\x00\x05\x00\x00\x00hello", 13, &n, NULL));
 
-  CHECK_EQ(vda_port_read_start(p, 8), ERROR_SUCCESS);
+  CHECK_EQ(vda_stream_read_start(p, 8), ERROR_SUCCESS);
   CHECK_EQ(wait_read(p, &data, &got), ERROR_SUCCESS);
   CHECK_EQ(got, 8);
   CHECK(memcmp(data, "\x01\x00\x00\x00\x05\x00\x00\x00", 8) == 0);
-  CHECK_EQ(vda_port_read_start(p, 5), ERROR_SUCCESS);
+  CHECK_EQ(vda_stream_read_start(p, 5), ERROR_SUCCESS);
   CHECK_EQ(wait_read(p, &data, &got), ERROR_SUCCESS);
   CHECK_EQ(got, 5);
   CHECK(memcmp(data, "hello", 5) == 0);
 
   /* Oversized and zero reads are refused rather than truncated. */
-  CHECK_EQ(vda_port_read_start(p, VDA_PORT_READ_MAX + 1), ERROR_INVALID_PARAMETER);
-  CHECK_EQ(vda_port_read_start(p, 0), ERROR_INVALID_PARAMETER);
+  CHECK_EQ(vda_stream_read_start(p, VDA_STREAM_READ_MAX + 1), ERROR_INVALID_PARAMETER);
+  CHECK_EQ(vda_stream_read_start(p, 0), ERROR_INVALID_PARAMETER);
 
   /* Writes: queued, then completed by write_continue. */
-  CHECK(vda_port_write(p, "abc", 3));
-  CHECK(vda_port_write(p, "defg", 4));
-  for (int i = 0; i < 10 && vda_port_queued(p) > 0; i++) {
-    WaitForSingleObject(vda_port_write_event(p), 1000);
-    CHECK_EQ(vda_port_write_continue(p), ERROR_SUCCESS);
+  CHECK(vda_stream_write(p, "abc", 3));
+  CHECK(vda_stream_write(p, "defg", 4));
+  for (int i = 0; i < 10 && vda_stream_queued(p) > 0; i++) {
+    WaitForSingleObject(vda_stream_write_event(p), 1000);
+    CHECK_EQ(vda_stream_write_continue(p), ERROR_SUCCESS);
   }
-  CHECK_EQ(vda_port_queued(p), 0);
+  CHECK_EQ(vda_stream_queued(p), 0);
   CHECK(ReadFile(host, buf, 7, &n, NULL));
   CHECK_EQ(n, 7);
   CHECK(memcmp(buf, "abcdefg", 7) == 0);
 
   /* The host goes away: the pending read fails instead of hanging. */
-  CHECK_EQ(vda_port_read_start(p, 8), ERROR_SUCCESS);
+  CHECK_EQ(vda_stream_read_start(p, 8), ERROR_SUCCESS);
   CloseHandle(host);
   CHECK(wait_read(p, &data, &got) != ERROR_SUCCESS);
-  vda_port_close(p);
+  vda_stream_close(p);
 }
 
 static void test_queue_limit(void)
 {
   HANDLE host = make_host();
-  vda_port *p = NULL;
+  vda_stream *p = NULL;
   static unsigned char big[600];
 
-  CHECK_EQ(vda_port_open(g_name, 1000, &p), ERROR_SUCCESS);
+  CHECK_EQ(vda_stream_open(g_name, 1000, &p), ERROR_SUCCESS);
   if (!p)
     return;
   /* Nobody reads the host side: the first write may sit in the pipe buffer
    * or the queue, but the queue never grows past its limit. */
-  CHECK(!vda_port_write(p, big, 1001));
+  CHECK(!vda_stream_write(p, big, 1001));
   for (int i = 0; i < 300; i++)
-    vda_port_write(p, big, sizeof(big));
-  CHECK(vda_port_queued(p) <= 1000);
-  vda_port_close(p); /* with a write possibly pending: must not hang */
+    vda_stream_write(p, big, sizeof(big));
+  CHECK(vda_stream_queued(p) <= 1000);
+  vda_stream_close(p); /* with a write possibly pending: must not hang */
   CloseHandle(host);
 }
 

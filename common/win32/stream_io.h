@@ -1,0 +1,68 @@
+/* A byte stream over an overlapped handle: the virtio-serial port
+ * (\\.\Global\com.redhat.spice.0) and the service <-> agent pipe.
+ *
+ * Reads are exact-size: the caller asks for exactly the bytes its framing
+ * needs next (a header, then a body). On Wine's pty a read of N bytes
+ * completes only when N bytes arrived, and a real virtio-serial port or a
+ * pipe may return fewer: the caller loops on short reads.
+ *
+ * Writes go through a bounded queue with one overlapped write in flight, so
+ * an event loop never blocks on a peer that is slow to drain.
+ *
+ * Both directions signal a manual-reset event the owner's loop waits on.
+ */
+#ifndef VDA_WIN32_STREAM_IO_H
+#define VDA_WIN32_STREAM_IO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <windows.h>
+
+typedef struct vda_stream vda_stream;
+
+/* Opens a device or pipe path exclusively. Returns ERROR_SUCCESS or the
+ * Win32 error (ERROR_FILE_NOT_FOUND when the device is not there yet,
+ * ERROR_ACCESS_DENIED when someone else has it open). queue_limit bounds the
+ * bytes waiting to be written. */
+DWORD vda_stream_open(const wchar_t *path, size_t queue_limit, vda_stream **out);
+/* Takes ownership of an overlapped handle (closed by vda_stream_close, also
+ * on failure). */
+DWORD vda_stream_wrap(HANDLE handle, size_t queue_limit, vda_stream **out);
+
+/* Closes the stream: cancels pending I/O, waits for it to settle, frees the
+ * queue. Safe with NULL. */
+void vda_stream_close(vda_stream *s);
+
+/* --- reading --- */
+
+/* Starts an overlapped read of exactly `len` bytes (len <= VDA_STREAM_READ_MAX).
+ * Returns ERROR_SUCCESS or the Win32 error. */
+#define VDA_STREAM_READ_MAX 4096
+DWORD vda_stream_read_start(vda_stream *s, size_t len);
+HANDLE vda_stream_read_event(const vda_stream *s);
+/* A read was started and not yet collected: only then is waiting on the read
+ * event meaningful. */
+bool vda_stream_read_pending(const vda_stream *s);
+/* After the read event is signalled: data and got describe what arrived (may be
+ * fewer bytes than asked). Returns ERROR_SUCCESS, or an error: the peer is
+ * gone or the handle broken. A zero-byte success is reported as
+ * ERROR_HANDLE_EOF, since on the pty it means the host side closed. */
+DWORD vda_stream_read_finish(vda_stream *s, const unsigned char **data, size_t *got);
+
+/* --- writing --- */
+
+/* Appends bytes to the write queue (copied). Returns false when the queue
+ * would exceed its limit: nothing is queued then, and the caller applies
+ * back-pressure or drops with a log line. */
+bool vda_stream_write(vda_stream *s, const void *data, size_t len);
+/* Bytes queued and not yet written. */
+/* Appends a then b as one unit: both are queued or neither is (a frame
+ * header and its payload never get separated by a refusal). */
+bool vda_stream_write2(vda_stream *s, const void *a, size_t alen, const void *b, size_t blen);
+size_t vda_stream_queued(const vda_stream *s);
+HANDLE vda_stream_write_event(const vda_stream *s);
+/* Call when the write event is signalled: completes the write in flight and
+ * starts the next. Returns ERROR_SUCCESS or the Win32 error of the failed write. */
+DWORD vda_stream_write_continue(vda_stream *s);
+
+#endif
