@@ -12,6 +12,7 @@
 #include <shellapi.h>
 
 #include "agent_loop.h"
+#include "config.h"
 #include "log.h"
 #include "winerror_text.h"
 
@@ -43,6 +44,7 @@ static HANDLE parse_ipc_handle(int argc, wchar_t **argv)
 int WINAPI wWinMain(HINSTANCE inst, HINSTANCE prev, LPWSTR cmd, int show)
 {
   vda_log_config cfg;
+  vda_config conf;
   WCHAR test_mode[32];
   wchar_t **argv;
   int argc = 0, rc = 1;
@@ -51,6 +53,8 @@ int WINAPI wWinMain(HINSTANCE inst, HINSTANCE prev, LPWSTR cmd, int show)
   (void)inst, (void)prev, (void)show;
   vda_log_config_default(&cfg, L"vdagent");
   vda_log_open(&cfg);
+  vda_config_load(&conf);
+  vda_log_set_level(conf.log_level);
   argv = CommandLineToArgvW(GetCommandLineW(), &argc);
   (void)cmd;
   pipe = argv ? parse_ipc_handle(argc, argv) : NULL;

@@ -38,7 +38,8 @@ void vds_heartbeat_rx(vds_heartbeat *h, uint64_t now_ms)
 
 bool vds_heartbeat_ping_due(vds_heartbeat *h, uint64_t now_ms)
 {
-  if (now_ms - h->last_ping_ms < h->interval_ms)
+  /* A caller's "now" read before the last event is not in the future. */
+  if (now_ms < h->last_ping_ms || now_ms - h->last_ping_ms < h->interval_ms)
     return false;
   h->last_ping_ms = now_ms;
   return true;
@@ -46,7 +47,7 @@ bool vds_heartbeat_ping_due(vds_heartbeat *h, uint64_t now_ms)
 
 bool vds_heartbeat_hung(const vds_heartbeat *h, uint64_t now_ms)
 {
-  return now_ms - h->last_rx_ms >= h->timeout_ms;
+  return now_ms >= h->last_rx_ms && now_ms - h->last_rx_ms >= h->timeout_ms;
 }
 
 uint32_t vds_heartbeat_next_ms(const vds_heartbeat *h, uint64_t now_ms)

@@ -130,8 +130,10 @@ out:
 
 void vds_agent_tick(vds_state *s, uint64_t now)
 {
-  if (s->launch_due && now >= s->launch_at)
+  if (s->launch_due && now >= s->launch_at) {
     vds_agent_launch_now(s);
+    return; /* the new agent's clock starts after `now` */
+  }
   if (!vda_ipc_link_is_open(&s->link))
     return;
   if (vds_heartbeat_hung(&s->hb, now)) {

@@ -9,6 +9,8 @@
 #include <windows.h>
 #include <wtsapi32.h>
 
+#include "config.h"
+#include "eventlog.h"
 #include "log.h"
 #include "service_install.h"
 #include "service_loop.h"
@@ -76,9 +78,14 @@ static bool find_agent(void)
 static void open_log(bool console)
 {
   vda_log_config cfg;
+  vda_config conf;
   vda_log_config_default(&cfg, L"vdservice");
   cfg.to_stderr = console;
   vda_log_open(&cfg);
+  /* The level comes from the registry (setting or Group Policy). */
+  vda_config_load(&conf);
+  vda_log_set_level(conf.log_level);
+  vda_config_log(&conf);
 }
 
 static void WINAPI service_main(DWORD argc, LPWSTR *argv)
@@ -94,8 +101,12 @@ static void WINAPI service_main(DWORD argc, LPWSTR *argv)
   report(SERVICE_START_PENDING, NO_ERROR, 3000);
   report(SERVICE_RUNNING, NO_ERROR, 0);
   LOG_INFO("service started (version %s)", VDA_VERSION_STRING);
+  vds_eventlog_report(VDS_EVENT_INFO, "SPICE Agent service %s started", VDA_VERSION_STRING);
   rc = vds_loop_run(&g_opt, g_stop);
   LOG_INFO("service stopped (exit code %d)", rc);
+  vds_eventlog_report(rc == 0 ? VDS_EVENT_INFO : VDS_EVENT_ERROR,
+                      "SPICE Agent service stopped (exit code %d)%s", rc,
+                      rc == 0 ? "" : ": see C:\\ProgramData\\SPICE Agent\\vdservice.log");
   report(SERVICE_STOPPED, rc == 0 ? NO_ERROR : ERROR_SERVICE_SPECIFIC_ERROR, 0);
 }
 

@@ -2,6 +2,7 @@
 
 #include <windows.h>
 
+#include "eventlog.h"
 #include "log.h"
 #include "winerror_text.h"
 
@@ -68,6 +69,7 @@ int vds_install(void)
   if (!ChangeServiceConfig2W(svc, SERVICE_CONFIG_DESCRIPTION, &desc))
     LOG_WARN("cannot set description: %s", vda_win_strerror(GetLastError()));
   set_recovery(svc);
+  vds_eventlog_register(path);
   LOG_INFO("service '%ls' installed: %ls", VDS_SERVICE_NAME, quoted);
   rc = 0;
 
@@ -123,6 +125,7 @@ int vds_uninstall(void)
     LOG_ERROR("DeleteService: %s", vda_win_strerror(GetLastError()));
     goto out;
   }
+  vds_eventlog_unregister();
   LOG_INFO("service '%ls' removed", VDS_SERVICE_NAME);
   rc = 0;
 

@@ -68,10 +68,12 @@ static bool make_path(WCHAR *out, size_t cap, const WCHAR *dir, const WCHAR *suf
 static HANDLE open_log_file(const WCHAR *path, unsigned long *size_out)
 {
   LARGE_INTEGER size;
-  /* FILE_SHARE_READ|DELETE: an administrator can read or remove the log while
-   * we run; FILE_APPEND_DATA keeps writes at the end even if two processes
-   * ever shared a file. */
-  HANDLE h = CreateFileW(path, FILE_APPEND_DATA, FILE_SHARE_READ | FILE_SHARE_DELETE, NULL,
+  /* Shared for reading, writing and deletion: an administrator can read or
+   * remove the log while we run, and a second process (`vdservice install`
+   * while the service runs) can append too; FILE_APPEND_DATA keeps every
+   * write at the end. */
+  HANDLE h = CreateFileW(path, FILE_APPEND_DATA,
+                         FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL,
                          OPEN_ALWAYS, FILE_ATTRIBUTE_NORMAL, NULL);
   if (h == INVALID_HANDLE_VALUE)
     return h;

@@ -66,6 +66,55 @@ e2e_install_service() {
   echo "$out" >>"$RIG_TMP/service-install.log"
 }
 
+# e2e_stop_service: net stop, then wait until the processes are really gone
+# (net stop can return while the service is still stopping).
 e2e_stop_service() {
-  timeout 30 wine net stop spice-agent >>"$RIG_TMP/service-install.log" 2>&1
+  timeout 30 wine net stop spice-agent >>"$RIG_TMP/service-install.log" 2>&1 || return 1
+  rig_wait_for '[ -z "$(e2e_wine_pids vdservice.exe)$(e2e_wine_pids vdagent.exe)" ]' 10 \
+    "the service's processes to exit"
+}
+
+# e2e_wine_pids NAME - Linux PIDs of this prefix's Wine processes whose
+# command line contains NAME (e.g. vdagent.exe). Never other prefixes'.
+e2e_wine_pids() {
+  local name=$1 p
+  for p in /proc/[0-9]*; do
+    grep -qaF "$name" "$p/cmdline" 2>/dev/null || continue
+    tr '\0' '\n' <"$p/environ" 2>/dev/null | grep -qxF "WINEPREFIX=$WINEPREFIX" || continue
+    echo "${p#/proc/}"
+  done
+}
+
+# e2e_count PATTERN FILE - lines of FILE matching PATTERN (0 when absent).
+e2e_count() {
+  local n
+  n=$(grep -c -- "$1" "$2" 2>/dev/null) || true
+  echo "${n:-0}"
+}
+
+# e2e_wait_count PATTERN FILE MIN TIMEOUT - wait until FILE has >= MIN matches.
+e2e_wait_count() {
+  rig_wait_for "[ \$(e2e_count '$1' '$2') -ge $3 ]" "$4" "$3 x '$1' in $(basename "$2")"
+}
+
+# e2e_client_sees_agent - the real client connects and sees agent-connected.
+e2e_client_sees_agent() {
+  local out
+  out=$(rig_client caps) || return 1
+  [ "$(rig_json 'j["agent_connected"]' <<<"$out" || true)" = true ]
+}
+
+# e2e_set_test_mode MODE|"" - the agent's test switch in the prefix registry.
+e2e_set_test_mode() {
+  if [ -n "$1" ]; then
+    wine reg add 'HKLM\SOFTWARE\SPICE Agent\Test' /v AgentTestMode /t REG_SZ /d "$1" /f \
+      >>"$RIG_TMP/service-install.log" 2>&1
+  else
+    wine reg delete 'HKLM\SOFTWARE\SPICE Agent\Test' /f >>"$RIG_TMP/service-install.log" 2>&1
+  fi
+}
+
+# e2e_cpu_ticks PID - utime+stime of a process in clock ticks.
+e2e_cpu_ticks() {
+  awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0
 }

@@ -65,6 +65,10 @@ static void test_heartbeat(void)
   CHECK(!vds_heartbeat_hung(&h, 29999));
   CHECK(vds_heartbeat_hung(&h, 30000));
   CHECK_EQ(vds_heartbeat_next_ms(&h, 20000), 0); /* ping overdue */
+  /* A "now" taken before the last event is neither hung nor due. */
+  vds_heartbeat_init(&h, 5000, 15000, 100000);
+  CHECK(!vds_heartbeat_hung(&h, 99000));
+  CHECK(!vds_heartbeat_ping_due(&h, 99000));
 }
 
 static void test_session_decisions(void)
