@@ -46,9 +46,10 @@
  * entries past VDA_DISPLAY_MAX can never map and only make the reply
  * honest. */
 #define VDA_DISPLAY_REQ_MAX 64u
-/* Distinct (width, height, depth) modes kept per guest display; drivers
- * list more only when counting refresh rates, which we do not. */
-#define VDA_DISPLAY_MODES_MAX 256u
+/* Distinct (width, height, depth) modes kept per guest display. Wine's
+ * view of the Xorg dummy driver lists several hundred (every size at 8, 16
+ * and 32 bpp), and a mode added last must not be cut off. */
+#define VDA_DISPLAY_MODES_MAX 1024u
 /* Device address as in GRAPHICS_DEVICE_INFO ("pci/0000/02.0"), with NUL. */
 #define VDA_DISPLAY_ADDR_MAX 64u
 

@@ -33,7 +33,10 @@ endif()
 # MigrateFeatures), so reinstalling a rebuild of the same version replaces
 # the installed product instead of adding a second entry.
 file(READ "${WXS}" wxs)
-string(REGEX MATCH "UpgradeCode=\"([0-9a-fA-F-]+)\"" _ "${wxs}")
+string(REGEX MATCH "define UpgradeCode = \"([0-9a-fA-F-]+)\"" _ "${wxs}")
+if(NOT CMAKE_MATCH_1)
+  message(FATAL_ERROR "build-msi.cmake: no <?define UpgradeCode = \"...\" ?> in ${WXS}")
+endif()
 string(TOUPPER "{${CMAKE_MATCH_1}}" upgrade_code)
 foreach(q
     "DELETE FROM `Upgrade` WHERE `ActionProperty` = 'SAME_VERSION_DETECTED'"

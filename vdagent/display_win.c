@@ -1,6 +1,8 @@
 /* display_win.c - see display_win.h. */
 #include "display_win.h"
 
+#include "log.h"
+
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
@@ -121,6 +123,10 @@ static bool win_enumerate(void *ctx, vda_display_set *s, const char **why)
             g->attached = false; /* no mode at all: nothing to show */
         if (g->kind != VDA_ADAPTER_MIRROR)
             list_modes(w->name[i], g);
+        LOG_DEBUG("display %lu '%ls' (%ls): %s, %ux%ux%u, %u modes", (unsigned long)i,
+                  dd.DeviceName, dd.DeviceString, g->attached ? "attached" : "detached",
+                  (unsigned)g->current.width, (unsigned)g->current.height,
+                  (unsigned)g->current.depth, (unsigned)g->nmodes);
         s->count = ++w->count;
     }
     if (s->count == 0) {

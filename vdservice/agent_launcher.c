@@ -3,7 +3,6 @@
 #include <bcrypt.h>
 #include <sddl.h>
 #include <stdio.h>
-#include <userenv.h>
 
 #include "log.h"
 #include "winerror_text.h"
@@ -146,7 +145,6 @@ DWORD vds_agent_launch(const wchar_t *exe_path, DWORD session, HANDLE job, vds_a
   PROCESS_INFORMATION pi = {0};
   SIZE_T attr_size = 0;
   HANDLE client = INVALID_HANDLE_VALUE, token = NULL;
-  void *env = NULL;
   DWORD err;
   BOOL ok;
 
@@ -175,12 +173,12 @@ DWORD vds_agent_launch(const wchar_t *exe_path, DWORD session, HANDLE job, vds_a
 
   err = session_token(session, &token);
   if (err == ERROR_SUCCESS) {
-    if (!CreateEnvironmentBlock(&env, token, FALSE))
-      env = NULL;
+    /* The agent runs as the same account as the service (SYSTEM), so it
+     * inherits the service's environment: a fresh block for the same token
+     * would be the same, and under Wine it would lose DISPLAY. */
     ok = CreateProcessAsUserW(token, exe_path, cmdline, NULL, NULL, TRUE,
-                              CREATE_UNICODE_ENVIRONMENT | EXTENDED_STARTUPINFO_PRESENT |
-                                  CREATE_NO_WINDOW,
-                              env, NULL, &si.StartupInfo, &pi);
+                              EXTENDED_STARTUPINFO_PRESENT | CREATE_NO_WINDOW, NULL, NULL,
+                              &si.StartupInfo, &pi);
   } else {
     /* Not LocalSystem (console mode): the agent runs beside us instead. */
     LOG_WARN("cannot move a token to session %lu (%s): starting the agent in this session",
@@ -208,8 +206,6 @@ DWORD vds_agent_launch(const wchar_t *exe_path, DWORD session, HANDLE job, vds_a
   LOG_INFO("agent pipe %ls", out->pipe_name);
 
 out:
-  if (env)
-    DestroyEnvironmentBlock(env);
   if (token)
     CloseHandle(token);
   if (client != INVALID_HANDLE_VALUE)

@@ -100,6 +100,7 @@ static void WINAPI service_main(DWORD argc, LPWSTR *argv)
   }
   report(SERVICE_START_PENDING, NO_ERROR, 3000);
   report(SERVICE_RUNNING, NO_ERROR, 0);
+  vds_apply_recovery();
   LOG_INFO("service started (version %s)", VDA_VERSION_STRING);
   vds_eventlog_report(VDS_EVENT_INFO, "SPICE Agent service %s started", VDA_VERSION_STRING);
   rc = vds_loop_run(&g_opt, g_stop);

@@ -26,6 +26,23 @@ static void set_recovery(SC_HANDLE svc)
     LOG_DEBUG("cannot set non-crash failure flag: %s", vda_win_strerror(GetLastError()));
 }
 
+void vds_apply_recovery(void)
+{
+  SC_HANDLE scm = OpenSCManagerW(NULL, NULL, SC_MANAGER_CONNECT), svc = NULL;
+  if (!scm) {
+    LOG_WARN("OpenSCManagerW: %s", vda_win_strerror(GetLastError()));
+    return;
+  }
+  svc = OpenServiceW(scm, VDS_SERVICE_NAME, SERVICE_CHANGE_CONFIG);
+  if (svc)
+    set_recovery(svc);
+  else
+    LOG_WARN("OpenServiceW: %s", vda_win_strerror(GetLastError()));
+  if (svc)
+    CloseServiceHandle(svc);
+  CloseServiceHandle(scm);
+}
+
 int vds_install(void)
 {
   WCHAR path[MAX_PATH + 2];

@@ -10,6 +10,9 @@
 
 /* Both return a process exit code (0 on success) and log what they did. */
 int vds_install(void);
+/* Restart-on-failure actions. `install` sets them; the running service sets
+ * them again at start, because an MSI (wixl) cannot. */
+void vds_apply_recovery(void);
 int vds_uninstall(void);
 
 #endif

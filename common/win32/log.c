@@ -1,6 +1,5 @@
 #include "log.h"
 
-#include <shlobj.h>
 #include <stdio.h>
 #include <string.h>
 #include <windows.h>
@@ -135,14 +134,34 @@ void vda_log_open(const vda_log_config *cfg)
     wcsncpy(dir, cfg->directory, ARRAYSIZE(dir) - 1);
     dir[ARRAYSIZE(dir) - 1] = 0;
   } else {
-    WCHAR *base = NULL;
-    if (SHGetKnownFolderPath(&FOLDERID_ProgramData, 0, NULL, &base) == S_OK) {
+    /* Where Windows keeps ProgramData (the ProfileList value behind
+     * FOLDERID_ProgramData), not SHGetKnownFolderPath: shell32 would pull
+     * user32 into the service, and a service must not initialise a display
+     * driver (under Wine it even spoils the session's display mode list).
+     * Not %ProgramData% either: Wine gives services a different one. */
+    WCHAR raw[MAX_PATH], base[MAX_PATH];
+    DWORD size = sizeof(raw), n = 0;
+    if (RegGetValueW(HKEY_LOCAL_MACHINE,
+                     L"SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\ProfileList",
+                     L"ProgramData", RRF_RT_REG_SZ | RRF_RT_REG_EXPAND_SZ | RRF_NOEXPAND, NULL,
+                     raw, &size) == ERROR_SUCCESS)
+      n = ExpandEnvironmentStringsW(raw, base, ARRAYSIZE(base));
+    if (n == 0 || n > ARRAYSIZE(base) || wcschr(base, L'%')) {
+      /* It is "ProgramData" on the system drive. */
+      n = GetSystemWindowsDirectoryW(base, ARRAYSIZE(base));
+      if (n >= 3 && n < ARRAYSIZE(base) && base[1] == L':') {
+        wcscpy(base + 3, L"ProgramData");
+        n = (DWORD)wcslen(base);
+      } else {
+        n = 0;
+      }
+    }
+    if (n > 0 && n < ARRAYSIZE(base)) {
       _snwprintf(dir, ARRAYSIZE(dir), L"%ls\\SPICE Agent", base);
       dir[ARRAYSIZE(dir) - 1] = 0;
     } else {
       dir[0] = 0;
     }
-    CoTaskMemFree(base);
   }
   if (dir[0] && (CreateDirectoryW(dir, NULL) || GetLastError() == ERROR_ALREADY_EXISTS) &&
       make_path(g_log.path, ARRAYSIZE(g_log.path), dir, L".log")) {

@@ -28,6 +28,13 @@ e2e_pass() {
 e2e_setup() {
   trap 'rc=$?; [ $rc -ne 0 ] && rig_dump_logs; rig_cleanup; exit $rc' EXIT
   rig_tmpdir >/dev/null
+  # E2E_WITH_X=1: the guest gets a real display (Xorg dummy driver) whose
+  # modes the test controls, as a display driver would.
+  if [ "${E2E_WITH_X:-0}" = 1 ]; then
+    rig_start_xorg || e2e_fail "cannot start Xorg with the dummy driver"
+  else
+    unset DISPLAY
+  fi
   rig_new_prefix || e2e_fail "cannot create a Wine prefix"
   E2E_INSTALL_DIR="$WINEPREFIX/drive_c/Program Files/SPICE Agent"
   E2E_LOG_DIR="$WINEPREFIX/drive_c/ProgramData/SPICE Agent"

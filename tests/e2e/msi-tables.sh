@@ -156,6 +156,53 @@ if [ -n "${VDA_MSI_NEXT:-}" ]; then
   ok "next build $VDA_MSI_NEXT_VERSION: same UpgradeCode, new ProductCode"
 fi
 
+# ---- the Group Policy template matches what the agent reads (config.h)
+PY=/usr/bin/python3
+[ -x "$PY" ] || PY=python3
+if out=$("$PY" - "$VDA_SOURCE_DIR" <<'PYEOF' 2>&1
+import re, sys, xml.etree.ElementTree as ET
+src = sys.argv[1]
+ns = {"p": "http://schemas.microsoft.com/GroupPolicy/2006/07/PolicyDefinitions"}
+admx_text = open(src + "/installer/spice-agent.admx", encoding="utf-8").read()
+adml_text = open(src + "/installer/en-US/spice-agent.adml", encoding="utf-8").read()
+admx, adml = ET.fromstring(admx_text), ET.fromstring(adml_text)
+hdr = open(src + "/common/win32/config.h", encoding="utf-8").read()
+policy_key = re.search(r'#define VDA_CONFIG_POLICY_KEY L"(.*)"', hdr).group(1).replace("\\\\", "\\")
+names = set(re.findall(r'#define VDA_CONFIG_VALUE_\w+ L"(\w+)"', hdr))
+problems, seen = [], set()
+for pol in admx.iterfind(".//p:policy", ns):
+    if pol.get("key") != policy_key:
+        problems.append("policy %s writes key %s, the agent reads %s" % (pol.get("name"), pol.get("key"), policy_key))
+    if pol.get("class") != "Machine":
+        problems.append("policy %s is not a machine policy" % pol.get("name"))
+    if pol.get("valueName"):
+        seen.add(pol.get("valueName"))
+    for el in pol.iterfind("p:elements/*", ns):
+        seen.add(el.get("valueName"))
+if seen != names:
+    problems.append("ADMX value names %s, config.h reads %s" % (sorted(seen), sorted(names)))
+strings = {e.get("id") for e in adml.iterfind(".//p:stringTable/p:string", ns)}
+pres = {e.get("id") for e in adml.iterfind(".//p:presentationTable/p:presentation", ns)}
+for ref in re.findall(r"\$\(string\.(\w+)\)", admx_text):
+    if ref not in strings:
+        problems.append("ADML lacks string " + ref)
+for ref in re.findall(r"\$\(presentation\.(\w+)\)", admx_text):
+    if ref not in pres:
+        problems.append("ADML lacks presentation " + ref)
+txt = admx.find(".//p:text[@valueName='DownloadFolder']", ns)
+if txt is None or txt.get("expandable") != "true" or txt.get("maxLength") != "259":
+    problems.append("DownloadFolder must be an expandable text of at most 259 characters")
+for p in problems:
+    print(p)
+print("policies for " + ", ".join(sorted(seen)) + " under HKLM\\" + policy_key)
+sys.exit(1 if problems else 0)
+PYEOF
+); then
+  ok "ADMX/ADML: $out"
+else
+  fail "ADMX/ADML: $out"
+fi
+
 if [ "$fails" -ne 0 ]; then
   echo "msi-tables: $fails failure(s)" >&2
   exit 1

@@ -4,10 +4,12 @@
 #     the service spice-agent registered (auto start) and RUNNING, the real
 #     spice-gtk client sees agent-connected through the real spice-server,
 #     one Add/Remove Programs entry showing the version;
-#  2. msiexec /i of a newer build (patch version + 1, same source): still one
+#  2. msiexec /i of a rebuild of the same version (new ProductCode, built here
+#     with installer/build-msi.cmake): it replaces the product, one entry;
+#  3. msiexec /i of a newer build (patch version + 1, same source): still one
 #     entry (the new version), the old ProductCode gone, the service running
 #     again and the agent reconnected;
-#  3. msiexec /x <ProductCode> /qn: no service, no files, no entry, no
+#  4. msiexec /x <ProductCode> /qn: no service, no files, no entry, no
 #     vdservice process left in this prefix, the port closed.
 # Durations of each step are printed ("measured: ...").
 set -euo pipefail
@@ -23,6 +25,20 @@ done
 UNINSTALL_KEY='HKLM\Software\Microsoft\Windows\CurrentVersion\Uninstall'
 SERVICE_KEY='HKLM\System\CurrentControlSet\Services\spice-agent'
 
+# wcap TIMEOUT ARGS...: run `wine ARGS...` and print its output. Through a
+# file, never a pipe: Wine daemons (services.exe, winedevice.exe) started by
+# the command inherit its stdout and would hold a pipe open forever.
+wcap() {
+  local t=$1 f="$RIG_TMP/wcap.out" rc=0
+  shift
+  timeout "$t" wine "$@" </dev/null >"$f" 2>&1 || rc=$?
+  tr -d '\r' <"$f"
+  return "$rc"
+}
+
+# winpath PATH: the Z: path of a Linux path (no wine call, so no pipe).
+winpath() { local p=${1//\//\\}; echo "Z:$p"; }
+
 now() { echo "${EPOCHREALTIME/[.,]/}"; }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", (b - a) / 1e6 }'; }
 
@@ -31,7 +47,7 @@ secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", (b - a) / 1e6 }'; }
 msiexec_qn() {
   local log="$RIG_TMP/$1" rc=0
   shift
-  timeout 300 wine msiexec "$@" /qn /l*v "$(winepath -w "$log")" \
+  timeout 300 wine msiexec "$@" /qn /l*v "$(winpath "$log")" \
     </dev/null >>"$RIG_TMP/msiexec.out" 2>&1 || rc=$?
   if [ "$rc" -ne 0 ]; then
     grep -aiE "error|return value 3|failed" "$log" 2>/dev/null | tail -n 20 >&2 || true
@@ -42,7 +58,7 @@ msiexec_qn() {
 # products: "ProductCode|DisplayName|DisplayVersion" per ARP entry named SPICE Agent.
 products() {
   local out key="" name="" ver=""
-  out=$(timeout 60 wine reg query "$UNINSTALL_KEY" /s 2>/dev/null | tr -d '\r') || true
+  out=$(wcap 60 reg query "$UNINSTALL_KEY" /s) || true
   while IFS= read -r line; do
     case "$line" in
       HKEY_*)
@@ -59,7 +75,7 @@ products() {
 # service_state: RUNNING / STOPPED / ... / NONE (not installed), from sc query.
 service_state() {
   local out
-  out=$(timeout 30 wine sc query spice-agent 2>&1 | tr -d '\r') || true
+  out=$(wcap 30 sc query spice-agent) || true
   if grep -q "STATE" <<<"$out"; then
     sed -n 's/.*STATE *: *[0-9]* *\([A-Z_]*\).*/\1/p' <<<"$out" | head -n 1
   else
@@ -67,12 +83,13 @@ service_state() {
   fi
 }
 
-# vdservice_pids: Linux PIDs of vdservice.exe processes of THIS prefix (Wine
-# processes are Linux processes; the prefix is in their environment).
-vdservice_pids() {
+# agent_pids: Linux PIDs of vdservice.exe / vdagent.exe processes of THIS
+# prefix (Wine processes are Linux processes whose command line is the
+# Windows path; the prefix is in their environment).
+agent_pids() {
   local p
   for p in /proc/[0-9]*; do
-    tr '\0' '\n' <"$p/cmdline" 2>/dev/null | grep -qi 'vdservice\.exe' || continue
+    tr '\0' '\n' <"$p/cmdline" 2>/dev/null | grep -qiE '(vdservice|vdagent)\.exe' || continue
     tr '\0' '\n' <"$p/environ" 2>/dev/null | grep -qxF "WINEPREFIX=$WINEPREFIX" || continue
     echo "${p#/proc/}"
   done
@@ -89,27 +106,41 @@ client_connected() {
 }
 
 e2e_setup
-RIG_EXTRA_LOGS="$RIG_EXTRA_LOGS $RIG_TMP/msi-install.log $RIG_TMP/msi-upgrade.log $RIG_TMP/msi-uninstall.log $RIG_TMP/msiexec.out"
+ln -sfn "$WINEPREFIX/drive_c/users/Public/SPICE Agent" "$RIG_TMP/agent-logs-public"
+RIG_EXTRA_LOGS="$RIG_EXTRA_LOGS $RIG_TMP/agent-logs-public/vdservice.log $RIG_TMP/msi-install.log $RIG_TMP/msi-reinstall.log $RIG_TMP/msi-upgrade.log $RIG_TMP/msi-uninstall.log $RIG_TMP/msiexec.out"
 export RIG_EXTRA_LOGS
-log="$E2E_LOG_DIR/vdservice.log"
+# service_log: the service's log. C:\ProgramData\SPICE Agent on Windows; under
+# Wine 8 a service's %ProgramData% can be C:\users\Public (services.exe's
+# environment), so look in both and use the one the service wrote.
+service_log() {
+  local f
+  for f in "$E2E_LOG_DIR/vdservice.log" "$WINEPREFIX/drive_c/users/Public/SPICE Agent/vdservice.log"; do
+    if [ -f "$f" ] && grep -q "service started" "$f"; then
+      echo "$f"
+      return
+    fi
+  done
+  echo "$E2E_LOG_DIR/vdservice.log"
+}
 
 # ------------------------------------------------------------------ install
 [ "$(service_state)" = NONE ] || e2e_fail "spice-agent exists before the install"
 t0=$(now)
-msiexec_qn msi-install.log /i "$(winepath -w "$VDA_MSI_X64")"
+msiexec_qn msi-install.log /i "$(winpath "$VDA_MSI_X64")"
 t1=$(now)
 install_s=$(secs "$t0" "$t1")
 
 cmp -s "$E2E_INSTALL_DIR/vdservice.exe" "$VDA_VDSERVICE" ||
   e2e_fail "C:\\Program Files\\SPICE Agent\\vdservice.exe missing or not this build"
 if [ "${VDA_MSI_HAS_VDAGENT:-0}" = 1 ]; then
-  [ -f "$E2E_INSTALL_DIR/vdagent.exe" ] || e2e_fail "vdagent.exe not installed"
+  cmp -s "$E2E_INSTALL_DIR/vdagent.exe" "$VDA_VDAGENT" ||
+    e2e_fail "C:\\Program Files\\SPICE Agent\\vdagent.exe missing or not this build"
 fi
 e2e_pass "files installed in C:\\Program Files\\SPICE Agent: $(ls "$E2E_INSTALL_DIR" | tr '\n' ' ')"
 
 state=$(service_state)
 [ "$state" = RUNNING ] || e2e_fail "service state after install: $state"
-svc=$(timeout 30 wine reg query "$SERVICE_KEY" 2>&1 | tr -d '\r')
+svc=$(wcap 30 reg query "$SERVICE_KEY") || e2e_fail "no service key: $svc"
 grep -qE 'Start +REG_DWORD +0x2$' <<<"$svc" || e2e_fail "service is not auto start: $svc"
 image=$(sed -n 's/.*ImagePath *REG_[A-Z_]* *//p' <<<"$svc")
 echo "service ImagePath: $image"
@@ -121,6 +152,9 @@ rig_wait_agent attached 60 || e2e_fail "the installed service never opened the p
 t2=$(now)
 client_connected
 e2e_pass "agent connected to the real client $(secs "$t1" "$t2") s after msiexec returned"
+running=$(for p in $(agent_pids); do tr '\0' ' ' <"/proc/$p/cmdline"; echo; done)
+grep -qi 'vdservice\.exe' <<<"$running" || e2e_fail "no vdservice.exe process seen: $running"
+echo "processes of this prefix: $(tr '\n' ';' <<<"$running")"
 
 mapfile -t prods < <(products)
 [ "${#prods[@]}" = 1 ] || e2e_fail "expected one Add/Remove Programs entry, got: ${prods[*]:-none}"
@@ -128,10 +162,31 @@ mapfile -t prods < <(products)
 old_code=${prods[0]%%|*}
 e2e_pass "one Add/Remove Programs entry: ${prods[0]}"
 
+# ------------------------------------------------- same-version rebuild
+# A rebuild of the same version has a new ProductCode: it must replace the
+# installed product, not sit beside it (wixl's MajorUpgrade alone would not).
+rebuild="$RIG_TMP/rebuild/spice-agent-$VDA_VERSION-x64.msi"
+agent_arg=()
+[ "${VDA_MSI_HAS_VDAGENT:-0}" = 1 ] && agent_arg=("-DVDAGENT=$VDA_VDAGENT")
+cmake -DWIXL="$(command -v wixl)" -DMSIBUILD="$(command -v msibuild)" \
+  -DWXS="$VDA_SOURCE_DIR/installer/spice-agent.wxs" -DVERSION="$VDA_VERSION" -DARCH=x64 \
+  -DSTAGE="$RIG_TMP/rebuild/stage" -DOUTPUT="$rebuild" -DVDSERVICE="$VDA_VDSERVICE" \
+  "${agent_arg[@]}" -P "$VDA_SOURCE_DIR/installer/build-msi.cmake" >"$RIG_TMP/rebuild.log" 2>&1 ||
+  e2e_fail "cannot rebuild the MSI: $(cat "$RIG_TMP/rebuild.log")"
+t0=$(now)
+msiexec_qn msi-reinstall.log /i "$(winpath "$rebuild")"
+reinstall_s=$(secs "$t0" "$(now)")
+mapfile -t prods < <(products)
+[ "${#prods[@]}" = 1 ] || e2e_fail "after a same-version rebuild: expected one entry, got: ${prods[*]:-none}"
+[ "${prods[0]%%|*}" != "$old_code" ] || e2e_fail "the rebuild did not replace $old_code"
+[ "$(service_state)" = RUNNING ] || e2e_fail "service state after the rebuild: $(service_state)"
+old_code=${prods[0]%%|*}
+e2e_pass "same-version rebuild replaced the product: one entry ${prods[0]}"
+
 # ------------------------------------------------------------------ upgrade
 attaches=$(agent_attaches)
 t0=$(now)
-msiexec_qn msi-upgrade.log /i "$(winepath -w "$VDA_MSI_X64_NEXT")"
+msiexec_qn msi-upgrade.log /i "$(winpath "$VDA_MSI_X64_NEXT")"
 t1=$(now)
 upgrade_s=$(secs "$t0" "$t1")
 mapfile -t prods < <(products)
@@ -140,7 +195,7 @@ mapfile -t prods < <(products)
   e2e_fail "after the upgrade ARP shows '${prods[0]##*|}', expected $VDA_MSI_NEXT_VERSION"
 new_code=${prods[0]%%|*}
 [ "$new_code" != "$old_code" ] || e2e_fail "the upgrade kept ProductCode $old_code"
-if timeout 30 wine reg query "$UNINSTALL_KEY\\$old_code" >/dev/null 2>&1; then
+if wcap 30 reg query "$UNINSTALL_KEY\\$old_code" >/dev/null; then
   e2e_fail "the old product $old_code is still registered"
 fi
 e2e_pass "upgrade $VDA_VERSION -> $VDA_MSI_NEXT_VERSION in place: one entry ${prods[0]}"
@@ -152,7 +207,10 @@ rig_wait_for "[ \$(agent_attaches) -gt $attaches ]" 60 "the agent to reopen the 
   e2e_fail "the agent did not reconnect after the upgrade"
 rig_wait_agent attached 30 || e2e_fail "port not open after the upgrade"
 client_connected
-[ "$(grep -c 'service started' "$log")" -ge 2 ] || e2e_fail "the service log shows no restart"
+log=$(service_log)
+echo "service log: ${log#"$WINEPREFIX/drive_c/"}"
+[ "$(grep -c 'service started' "$log")" -ge 3 ] ||
+  e2e_fail "the service log shows $(grep -c 'service started' "$log") starts, expected 3 (install, rebuild, upgrade)"
 e2e_pass "service RUNNING again after the upgrade; agent reconnected"
 
 # ------------------------------------------------------------------ uninstall
@@ -163,7 +221,7 @@ uninstall_s=$(secs "$t0" "$t1")
 
 state=$(service_state)
 [ "$state" = NONE ] || e2e_fail "service still present after uninstall: $state"
-if timeout 30 wine reg query "$SERVICE_KEY" >/dev/null 2>&1; then
+if wcap 30 reg query "$SERVICE_KEY" >/dev/null; then
   e2e_fail "the service key is still in the registry"
 fi
 [ ! -e "$E2E_INSTALL_DIR/vdservice.exe" ] || e2e_fail "vdservice.exe left behind"
@@ -171,10 +229,12 @@ fi
 [ ! -d "$E2E_INSTALL_DIR" ] || e2e_fail "C:\\Program Files\\SPICE Agent left behind: $(ls -A "$E2E_INSTALL_DIR")"
 mapfile -t prods < <(products)
 [ "${#prods[@]}" = 0 ] || e2e_fail "Add/Remove Programs still lists: ${prods[*]}"
-rig_wait_for '[ -z "$(vdservice_pids)" ]' 15 "vdservice.exe to exit" ||
-  e2e_fail "vdservice.exe still running: pids $(vdservice_pids)"
+rig_wait_for '[ -z "$(agent_pids)" ]' 15 "vdservice.exe and vdagent.exe to exit" ||
+  e2e_fail "still running: $(for p in $(agent_pids); do tr '\0' ' ' <"/proc/$p/cmdline"; echo; done)"
 rig_wait_agent detached 15 || e2e_fail "port still open after uninstall"
-[ -f "$log" ] && grep -q "service stopped" "$log" || e2e_fail "the service log lacks the stop"
-e2e_pass "uninstall: no service, no files, no entry, no vdservice process, port closed"
+log=$(service_log)
+[ "$(grep -c 'service stopped' "$log")" -ge 3 ] ||
+  e2e_fail "the service log shows $(grep -c 'service stopped' "$log") stops, expected 3 (rebuild, upgrade, uninstall)"
+e2e_pass "uninstall: no service, no files, no entry, no vdservice/vdagent process, port closed"
 
-echo "measured: install ${install_s} s, upgrade ${upgrade_s} s, uninstall ${uninstall_s} s (msiexec /qn wall time)"
+echo "measured: install ${install_s} s, same-version reinstall ${reinstall_s} s, upgrade ${upgrade_s} s, uninstall ${uninstall_s} s (msiexec /qn wall time)"

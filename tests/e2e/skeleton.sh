@@ -16,8 +16,10 @@ echo "client saw: $out"
 connected=$(rig_json 'j["agent_connected"]' <<<"$out") || true
 caps=$(rig_json '",".join(str(c) for c in sorted(j["caps"]))' <<<"$out")
 [ "$connected" = true ] || e2e_fail "client did not see agent-connected"
-# What the skeleton service announces: GUEST_LINEEND_CRLF (9), MAX_CLIPBOARD (10).
-[ "$caps" = "9,10" ] || e2e_fail "client saw caps [$caps], expected [9,10]"
+# Service: GUEST_LINEEND_CRLF (9), MAX_CLIPBOARD (10); agent: MOUSE_STATE (0),
+# MONITORS_CONFIG (1), REPLY (2), DISPLAY_CONFIG (4), SPARSE_MONITORS_CONFIG (7),
+# GRAPHICS_DEVICE_INFO (15).
+[ "$caps" = "0,1,2,4,7,9,10,15" ] || e2e_fail "client saw caps [$caps], expected [0,1,2,4,7,9,10,15]"
 e2e_pass "agent-connected with caps [$caps]"
 
 log="$E2E_LOG_DIR/vdservice.log"
