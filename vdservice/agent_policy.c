@@ -100,3 +100,12 @@ const char *vds_session_event_name(uint32_t event)
                                       "logoff", "lock", "unlock"};
   return event < sizeof(names) / sizeof(names[0]) ? names[event] : "other";
 }
+
+uint32_t vds_xfer_start_verdict(bool agent_ready, bool session_locked)
+{
+  if (!agent_ready)
+    return 6; /* VD_AGENT_FILE_XFER_STATUS_VDAGENT_NOT_CONNECTED */
+  if (session_locked)
+    return 5; /* VD_AGENT_FILE_XFER_STATUS_SESSION_LOCKED */
+  return VDS_XFER_FORWARD;
+}

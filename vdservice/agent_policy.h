@@ -72,4 +72,12 @@ vds_session_action vds_session_decide(vds_session_event event, uint32_t session,
 
 const char *vds_session_event_name(uint32_t event);
 
+/* FILE_XFER_START: the service answers it itself when nobody can take the
+ * file. Returns VDS_XFER_FORWARD, or the FILE_XFER_STATUS result to send
+ * (VD_AGENT_FILE_XFER_STATUS_VDAGENT_NOT_CONNECTED = 6 when no agent is
+ * ready, VD_AGENT_FILE_XFER_STATUS_SESSION_LOCKED = 5 while the session is
+ * locked: nobody should find a file dropped onto a locked screen). */
+#define VDS_XFER_FORWARD 0xFFFFFFFFu
+uint32_t vds_xfer_start_verdict(bool agent_ready, bool session_locked);
+
 #endif

@@ -63,16 +63,14 @@ static void on_message(void *ctx, unsigned port, uint32_t type, const uint8_t *b
     LOG_INFO("client disconnected");
     vda_reader_reset_client(s->reader);
     break;
-  case VD_AGENT_FILE_XFER_START:
-    if (!s->agent_ready) {
-      refuse_xfer(s, body, VD_AGENT_FILE_XFER_STATUS_VDAGENT_NOT_CONNECTED, "no session agent");
-      return;
-    }
-    if (s->session_locked) {
-      refuse_xfer(s, body, VD_AGENT_FILE_XFER_STATUS_SESSION_LOCKED, "session locked");
+  case VD_AGENT_FILE_XFER_START: {
+    uint32_t verdict = vds_xfer_start_verdict(s->agent_ready, s->session_locked);
+    if (verdict != VDS_XFER_FORWARD) {
+      refuse_xfer(s, body, verdict, s->agent_ready ? "session locked" : "no session agent");
       return;
     }
     break;
+  }
   default:
     break;
   }

@@ -7,6 +7,8 @@ set -euo pipefail
 source "$VDA_SOURCE_DIR/tests/rig/rig.sh"
 source "$VDA_SOURCE_DIR/tests/e2e/e2e-lib.sh"
 
+# Wine's Event Log is a trace channel: +eventlog shows what the service reports.
+export WINEDEBUG=-all,+eventlog
 e2e_setup
 e2e_install_service
 rig_wait_agent attached 60 || e2e_fail "the service never opened the port"
@@ -31,3 +33,10 @@ e2e_stop_service || e2e_fail "net stop spice-agent failed"
 rig_wait_agent detached 10 || e2e_fail "port still open after the service stopped"
 grep -q "service stopped" "$log" || e2e_fail "service log lacks the stop"
 e2e_pass "net stop closes the port"
+
+version=$(tr -d '[:space:]' <"$VDA_SOURCE_DIR/VERSION")
+grep -q "ReportEventW L\"SPICE Agent service $version started\"" "$RIG_TMP/service-install.log" \
+  || e2e_fail "no Event Log entry for the start"
+grep -q 'ReportEventW L"SPICE Agent service stopped (exit code 0)"' "$RIG_TMP/service-install.log" \
+  || e2e_fail "no Event Log entry for the stop"
+e2e_pass "start and stop reported to the Event Log (source spice-agent)"

@@ -1,5 +1,7 @@
 /* The service's decisions about the session agent: backoff, heartbeat,
  * session changes (what Wine cannot show is proven here). */
+#include <spice/vd_agent.h>
+
 #include "agent_policy.h"
 #include "vda_test.h"
 
@@ -94,6 +96,14 @@ static void test_session_decisions(void)
   CHECK(vds_session_event_name(99)[0] == 'o');
 }
 
+static void test_xfer_start_verdict(void)
+{
+  CHECK_EQ(vds_xfer_start_verdict(true, false), VDS_XFER_FORWARD);
+  CHECK_EQ(vds_xfer_start_verdict(false, false), VD_AGENT_FILE_XFER_STATUS_VDAGENT_NOT_CONNECTED);
+  CHECK_EQ(vds_xfer_start_verdict(false, true), VD_AGENT_FILE_XFER_STATUS_VDAGENT_NOT_CONNECTED);
+  CHECK_EQ(vds_xfer_start_verdict(true, true), VD_AGENT_FILE_XFER_STATUS_SESSION_LOCKED);
+}
+
 int main(void)
 {
   RUN_TEST(test_crash_loop_backs_off_to_cap);
@@ -102,5 +112,6 @@ int main(void)
   RUN_TEST(test_backoff_no_overflow);
   RUN_TEST(test_heartbeat);
   RUN_TEST(test_session_decisions);
+  RUN_TEST(test_xfer_start_verdict);
   return vda_test_report("agent policy");
 }
