@@ -6,6 +6,7 @@
  * shown, then one line per event: "down L 400 300", "up R 400 300",
  * "down X1 ...", "wheel +1 400 300". */
 #include <stdio.h>
+#include <stdlib.h>
 #include <windows.h>
 #include <windowsx.h>
 #include <shellapi.h>
