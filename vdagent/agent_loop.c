@@ -1,12 +1,19 @@
 #include "agent_loop.h"
 
+#include <stdlib.h>
+#include <string.h>
+
+#include "clipboard_win.h"
+#include "config.h"
 #include "display_worker.h"
 #include "input_desktop.h"
 #include "ipc_link.h"
 #include "log.h"
 #include "mouse_win.h"
+#include "outbox.h"
 #include "vda_builder.h"
 #include "vda_caps.h"
+#include "vda_clip_state.h"
 #include "vda_le.h"
 #include "vda_views.h"
 #include "winerror_text.h"
@@ -20,16 +27,27 @@ typedef struct agent {
   vda_negotiated neg;    /* what the client sees: both halves vs the client */
   vda_limits limits;
   bool locked;
+  bool client_connected;
+  int32_t peer_max_clipboard;
+  /* a clipboard stream from the client being collected */
   bool in_stream;
+  vda_ipc_stream_begin stream;
+  uint8_t *stream_buf;
+  size_t stream_len;
   vda_display_worker *display;
+  vda_outbox *outbox;
+  vda_clipboard_win *clipboard; /* NULL when disabled by policy */
   vda_mouse_mapper mouse;
 } agent;
 
 /* What this build of the agent implements. Features add their bits here as
  * they land. */
-static void agent_caps(vda_caps *c)
+static void agent_caps(vda_caps *c, bool clipboard)
 {
   vda_caps_init(c);
+  /* Clipboard capabilities only when the policy allows sharing: the client
+   * then offers none, in either direction. */
+  vda_clip_caps(clipboard, c);
   vda_caps_set(c, VD_AGENT_CAP_MOUSE_STATE);
   vda_caps_set(c, VD_AGENT_CAP_MONITORS_CONFIG);
   vda_caps_set(c, VD_AGENT_CAP_REPLY);
@@ -129,6 +147,64 @@ static void refresh_negotiated(agent *a, const vda_caps *peer)
     vda_negotiated_set_peer(&a->neg, peer);
 }
 
+static void tell_clipboard(agent *a, int event)
+{
+  if (a->clipboard)
+    vda_clipboard_win_negotiated(a->clipboard, &a->neg, a->peer_max_clipboard, event);
+}
+
+/* Clipboard data from the client arrives as a stream; the clipboard needs
+ * it whole. The size was bounded by the service's reader (the configured
+ * limit and the client's MAX_CLIPBOARD) before any byte was sent. */
+static void stream_begin(agent *a, const uint8_t *payload)
+{
+  vda_ipc_stream_begin_decode(payload, &a->stream);
+  free(a->stream_buf);
+  a->stream_buf = NULL;
+  a->stream_len = 0;
+  a->in_stream = true;
+  if (a->stream.vd_type != VD_AGENT_CLIPBOARD || !a->clipboard)
+    return; /* file data: not handled by this build */
+  if (a->stream.data_size > a->limits.max_clipboard) {
+    LOG_WARN("clipboard data of %llu bytes over the limit: dropped",
+             (unsigned long long)a->stream.data_size);
+    return;
+  }
+  a->stream_buf = malloc(a->stream.data_size ? (size_t)a->stream.data_size : 1);
+  if (!a->stream_buf)
+    LOG_ERROR("out of memory for %llu bytes of clipboard data",
+              (unsigned long long)a->stream.data_size);
+}
+
+static void stream_data(agent *a, const uint8_t *data, size_t len)
+{
+  if (!a->stream_buf)
+    return;
+  if (len > a->stream.data_size - a->stream_len) {
+    LOG_ERROR("clipboard stream longer than announced: dropped");
+    free(a->stream_buf);
+    a->stream_buf = NULL;
+    return;
+  }
+  memcpy(a->stream_buf + a->stream_len, data, len);
+  a->stream_len += len;
+}
+
+static void stream_end(agent *a, bool aborted)
+{
+  a->in_stream = false;
+  if (!a->stream_buf)
+    return;
+  if (aborted || a->stream_len != a->stream.data_size) {
+    LOG_WARN("clipboard stream %s: dropped", aborted ? "aborted" : "incomplete");
+    free(a->stream_buf);
+  } else {
+    vda_clipboard_win_data(a->clipboard, a->stream.selection, a->stream.clipboard_type,
+                           a->stream_buf, a->stream_len);
+  }
+  a->stream_buf = NULL;
+}
+
 static void on_message(agent *a, uint32_t vd_type, const uint8_t *body, size_t size)
 {
   switch (vd_type) {
@@ -139,12 +215,30 @@ static void on_message(agent *a, uint32_t vd_type, const uint8_t *body, size_t s
     if (vda_caps_parse(body, size, &peer, &request, &why))
       refresh_negotiated(a, &peer);
     LOG_DEBUG("client capabilities 0x%08x", (unsigned)peer.words[0]);
+    /* request=1 means a client (re)connected: the serials start over. */
+    a->client_connected = true;
+    if (request)
+      a->peer_max_clipboard = -1;
+    tell_clipboard(a, request ? VDA_CLIP_NEG_CONNECTED : VDA_CLIP_NEG_UPDATE);
     break;
   }
   case VD_AGENT_CLIENT_DISCONNECTED:
     LOG_INFO("client disconnected");
     refresh_negotiated(a, NULL);
+    a->client_connected = false;
+    a->peer_max_clipboard = -1;
+    tell_clipboard(a, VDA_CLIP_NEG_DISCONNECTED);
     vda_display_worker_restore_effects(a->display);
+    break;
+  case VD_AGENT_MAX_CLIPBOARD:
+    a->peer_max_clipboard = (int32_t)vda_le32(body);
+    tell_clipboard(a, VDA_CLIP_NEG_UPDATE);
+    break;
+  case VD_AGENT_CLIPBOARD_GRAB:
+  case VD_AGENT_CLIPBOARD_REQUEST:
+  case VD_AGENT_CLIPBOARD_RELEASE:
+    if (a->clipboard)
+      vda_clipboard_win_message(a->clipboard, vd_type, body, size);
     break;
   case VD_AGENT_MONITORS_CONFIG:
     on_monitors_config(a, body, size);
@@ -188,13 +282,14 @@ static void on_frame(void *ctx, uint32_t type, const uint8_t *payload, size_t si
     on_message(a, vda_le32(payload), payload + 4, size - 4);
     break;
   case VDA_IPC_STREAM_BEGIN:
-    a->in_stream = true;
+    stream_begin(a, payload);
     break;
   case VDA_IPC_DATA:
+    stream_data(a, payload, size);
     break;
   case VDA_IPC_END:
   case VDA_IPC_ABORT:
-    a->in_stream = false;
+    stream_end(a, type == VDA_IPC_ABORT);
     break;
   default:
     LOG_WARN("unexpected frame type %u from the service", (unsigned)type);
@@ -213,18 +308,31 @@ static bool say_hello(agent *a)
 
 int vda_agent_loop_run(HANDLE pipe, bool hang)
 {
-  agent a = {0};
+  agent a = {.peer_max_clipboard = -1};
+  vda_config conf;
   DWORD err;
   int rc = 0;
 
-  agent_caps(&a.ours);
+  vda_config_load(&conf);
+  vda_config_log(&conf);
+  agent_caps(&a.ours, conf.clipboard_enabled != 0);
   refresh_negotiated(&a, NULL);
   vda_limits_default(&a.limits);
   vda_mouse_mapper_init(&a.mouse);
   a.display = vda_display_worker_start();
-  if (!a.display) {
+  a.outbox = vda_outbox_new();
+  if (!a.display || !a.outbox) {
+    vda_display_worker_stop(a.display);
+    vda_outbox_free(a.outbox);
     CloseHandle(pipe);
     return 1;
+  }
+  if (conf.clipboard_enabled) {
+    a.clipboard = vda_clipboard_win_start(a.outbox, &a.limits);
+    if (!a.clipboard)
+      vda_clip_caps(false, &a.ours); /* never announce what cannot work */
+  } else {
+    LOG_INFO("clipboard sharing disabled by policy");
   }
   err = vda_ipc_link_open(&a.link, pipe, AGENT_QUEUE_LIMIT, on_frame, &a);
   if (err != ERROR_SUCCESS) {
@@ -246,7 +354,7 @@ int vda_agent_loop_run(HANDLE pipe, bool hang)
   }
 
   for (;;) {
-    HANDLE waits[3];
+    HANDLE waits[4];
     DWORD n = 0, w;
     const char *why = NULL;
 
@@ -254,6 +362,8 @@ int vda_agent_loop_run(HANDLE pipe, bool hang)
       waits[n++] = vda_ipc_link_read_event(&a.link);
     waits[n++] = vda_ipc_link_write_event(&a.link);
     waits[n++] = vda_display_worker_result_event(a.display);
+    if (!vda_outbox_blocked(a.outbox))
+      waits[n++] = vda_outbox_event(a.outbox);
     w = WaitForMultipleObjects(n, waits, FALSE, INFINITE);
     if (w >= WAIT_OBJECT_0 + n) {
       LOG_ERROR("WaitForMultipleObjects: %s", vda_win_strerror(GetLastError()));
@@ -264,10 +374,23 @@ int vda_agent_loop_run(HANDLE pipe, bool hang)
       send_display_replies(&a);
       continue;
     }
-    if (waits[w - WAIT_OBJECT_0] == vda_ipc_link_write_event(&a.link))
+    if (waits[w - WAIT_OBJECT_0] == vda_outbox_event(a.outbox)) {
+      if (!vda_outbox_pump(a.outbox, &a.link)) {
+        LOG_ERROR("cannot queue clipboard data on the service pipe");
+        rc = 1;
+        break;
+      }
+      continue;
+    }
+    if (waits[w - WAIT_OBJECT_0] == vda_ipc_link_write_event(&a.link)) {
       err = vda_ipc_link_on_write(&a.link);
-    else
+      /* The pipe drained: continue a large message that was held back. */
+      if (err == ERROR_SUCCESS && vda_outbox_blocked(a.outbox) &&
+          !vda_outbox_pump(a.outbox, &a.link))
+        err = ERROR_NOT_ENOUGH_QUOTA;
+    } else {
       err = vda_ipc_link_on_read(&a.link, &why);
+    }
     if (err != ERROR_SUCCESS) {
       LOG_INFO("service pipe closed: %s", why ? why : vda_win_strerror(err));
       break;
@@ -275,7 +398,10 @@ int vda_agent_loop_run(HANDLE pipe, bool hang)
   }
 
 out:
+  vda_clipboard_win_stop(a.clipboard);
   vda_display_worker_stop(a.display);
+  vda_outbox_free(a.outbox);
+  free(a.stream_buf);
   vda_ipc_link_close(&a.link);
   return rc;
 }

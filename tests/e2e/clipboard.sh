@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Clipboard text both ways, end to end: real client -> real server -> agent
+# in Wine -> X programs (xclip) through Wine's clipboard bridge, and back.
+# Cases: ASCII, 4-byte UTF-8 (emoji), CJK, right-to-left, mixed CRLF/LF,
+# 10 MiB.
+set -euo pipefail
+source "$VDA_SOURCE_DIR/tests/rig/rig.sh"
+source "$VDA_SOURCE_DIR/tests/e2e/e2e-lib.sh"
+command -v xclip >/dev/null || e2e_fail "xclip missing: run scripts/bootstrap.sh"
+
+E2E_WITH_X=1 e2e_setup
+e2e_install_service
+rig_wait_agent attached 60 || e2e_fail "the service never opened the port"
+
+cases="$RIG_TMP/cases"
+mkdir -p "$cases"
+printf 'Hello, SPICE clipboard! 0123456789' >"$cases/ascii"
+printf 'emoji \xf0\x9f\x98\x80 \xf0\x9f\x9a\x80 done' >"$cases/emoji"
+printf '\xe6\xbc\xa2\xe5\xad\x97\xe3\x81\x8b\xe3\x81\xaa \xed\x95\x9c\xea\xb5\xad\xec\x96\xb4' >"$cases/cjk"
+printf '\xd7\xa9\xd7\x9c\xd7\x95\xd7\x9d \xd9\x85\xd8\xb1\xd8\xad\xd8\xa8\xd8\xa7 abc' >"$cases/rtl"
+printf 'line one\r\nline two\nline three\r\nlast' >"$cases/mixed-crlf-lf"
+/usr/bin/python3 -c '
+import sys
+line = "0123456789abcdefghijklmnopqrstuvwxyz\u00e9\u6f22\U0001F600 the quick brown fox\n"
+data = (line * (10 * 1024 * 1024 // len(line.encode()) + 1)).encode()[: 10 * 1024 * 1024]
+data = data[: len(data.decode("utf-8", "ignore").encode())]
+open(sys.argv[1], "wb").write(data)' "$cases/10MiB"
+
+out=$(/usr/bin/python3 "$VDA_SOURCE_DIR/tests/e2e/clipboard_text.py" "$RIG_PORT" \
+  "$cases/ascii" "$cases/emoji" "$cases/cjk" "$cases/rtl" "$cases/mixed-crlf-lf" "$cases/10MiB" \
+  2>>"$RIG_TMP/client.log") || { echo "$out"; e2e_fail "clipboard text mismatch or timeout"; }
+echo "$out"
+[ "$(grep -c '"ok": true' <<<"$out")" -eq 12 ] || e2e_fail "expected 12 passing transfers"
+e2e_pass "text both ways: ASCII, emoji, CJK, RTL, mixed CRLF/LF, 10 MiB"
+e2e_stop_service

@@ -1,0 +1,34 @@
+/* Windows clipboard formats <-> SPICE clipboard types, and reading or
+ * setting the data of one format. Every function here expects the
+ * clipboard to be open (or to run inside WM_RENDERFORMAT). */
+#ifndef VDA_CLIPBOARD_FORMATS_H
+#define VDA_CLIPBOARD_FORMATS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <windows.h>
+
+/* Registers the "PNG" format browsers and Office publish. */
+void vda_clipboard_formats_init(void);
+
+/* The SPICE types the current clipboard content can be sent as (at most
+ * cap), in order of preference. */
+size_t vda_clipboard_formats_to_types(uint32_t *types, size_t cap);
+
+/* The SPICE type a Windows format is rendered from (NONE: not ours). */
+uint32_t vda_clipboard_format_type(UINT format);
+
+/* Offers the Windows formats for the client's types, delayed-rendered. */
+void vda_clipboard_offer(const uint32_t *types, size_t n);
+
+/* Reads the clipboard as SPICE type `type`, converted, at most `limit`
+ * bytes. *data is malloc'ed. False with a reason when unavailable or too
+ * large. */
+bool vda_clipboard_read(uint32_t type, uint64_t limit, uint8_t **data, size_t *len,
+                        const char **why);
+
+/* Converts the client's data of `type` for `format` and sets it. */
+bool vda_clipboard_set(UINT format, uint32_t type, const uint8_t *data, size_t len);
+
+#endif
