@@ -3,11 +3,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clipboard_image.h"
 #include "log.h"
 #include "vda_text.h"
 #include "winerror_text.h"
 
 #include <spice/vd_agent.h>
+
+/* Decoded images are bounded by the largest screen we accept (16384^2 RGBA
+ * would be 1 GiB: keep a sane ceiling well below). */
+#define VDA_IMAGE_MAX_OUT ((size_t)512 * 1024 * 1024)
 
 static UINT g_cf_png;
 
@@ -16,11 +21,23 @@ void vda_clipboard_formats_init(void)
   g_cf_png = RegisterClipboardFormatW(L"PNG");
 }
 
+static bool has_dib(void)
+{
+  return IsClipboardFormatAvailable(CF_DIBV5) || IsClipboardFormatAvailable(CF_DIB) ||
+         IsClipboardFormatAvailable(CF_BITMAP);
+}
+
 size_t vda_clipboard_formats_to_types(uint32_t *types, size_t cap)
 {
   size_t n = 0;
+  bool png = g_cf_png && IsClipboardFormatAvailable(g_cf_png);
   if (n < cap && IsClipboardFormatAvailable(CF_UNICODETEXT))
     types[n++] = VD_AGENT_CLIPBOARD_UTF8_TEXT;
+  /* Every image-capable peer takes PNG; BMP only when a DIB is there. */
+  if (n < cap && (png || has_dib()))
+    types[n++] = VD_AGENT_CLIPBOARD_IMAGE_PNG;
+  if (n < cap && has_dib())
+    types[n++] = VD_AGENT_CLIPBOARD_IMAGE_BMP;
   return n;
 }
 
@@ -28,14 +45,29 @@ uint32_t vda_clipboard_format_type(UINT format)
 {
   if (format == CF_UNICODETEXT)
     return VD_AGENT_CLIPBOARD_UTF8_TEXT;
+  /* Images are always asked for as PNG (lossless, alpha kept); a client
+   * that only offered BMP is asked for BMP. */
+  if (format == CF_DIB || format == CF_DIBV5 || (g_cf_png && format == g_cf_png))
+    return VD_AGENT_CLIPBOARD_IMAGE_PNG;
   return VD_AGENT_CLIPBOARD_NONE;
 }
 
 void vda_clipboard_offer(const uint32_t *types, size_t n)
 {
+  bool image = false;
   for (size_t i = 0; i < n; i++) {
     if (types[i] == VD_AGENT_CLIPBOARD_UTF8_TEXT)
       SetClipboardData(CF_UNICODETEXT, NULL);
+    else if (types[i] == VD_AGENT_CLIPBOARD_IMAGE_PNG || types[i] == VD_AGENT_CLIPBOARD_IMAGE_BMP)
+      image = true;
+  }
+  if (image) {
+    /* CF_DIBV5 keeps alpha; CF_DIB for older programs; "PNG" so PNG-aware
+     * programs get the client's bytes losslessly. */
+    SetClipboardData(CF_DIBV5, NULL);
+    SetClipboardData(CF_DIB, NULL);
+    if (g_cf_png)
+      SetClipboardData(g_cf_png, NULL);
   }
 }
 
@@ -75,13 +107,72 @@ out:
   return ok;
 }
 
+/* Copies a global memory block, bounded by limit. */
+static bool copy_global(HANDLE h, size_t limit, uint8_t **out, size_t *len, const char **why)
+{
+  const uint8_t *p;
+  size_t n = h ? GlobalSize(h) : 0;
+  if (!h || n == 0) {
+    *why = "no data in that format";
+    return false;
+  }
+  if (n > limit) {
+    *why = "image larger than the clipboard limit (MAX_CLIPBOARD or configured)";
+    return false;
+  }
+  p = GlobalLock(h);
+  *out = p ? malloc(n) : NULL;
+  if (*out)
+    memcpy(*out, p, n);
+  if (p)
+    GlobalUnlock(h);
+  if (!*out) {
+    *why = "out of memory";
+    return false;
+  }
+  *len = n;
+  return true;
+}
+
+static bool read_image(uint32_t type, size_t limit, uint8_t **data, size_t *len, const char **why)
+{
+  uint8_t *dib = NULL;
+  size_t dib_len = 0;
+  bool ok = false;
+  uint32_t w, h;
+
+  /* A "PNG" published by browsers and Office goes out as it is: no
+   * re-encode, alpha kept. */
+  if (type == VD_AGENT_CLIPBOARD_IMAGE_PNG && g_cf_png && IsClipboardFormatAvailable(g_cf_png) &&
+      copy_global(GetClipboardData(g_cf_png), limit, data, len, why)) {
+    if (vda_png_probe(*data, *len, limit, &w, &h, why))
+      return true;
+    free(*data);
+    *data = NULL;
+  }
+  /* CF_DIBV5 first (alpha), else CF_DIB; Windows synthesises either from
+   * CF_BITMAP. */
+  if (!copy_global(GetClipboardData(IsClipboardFormatAvailable(CF_DIBV5) ? CF_DIBV5 : CF_DIB),
+                   limit, &dib, &dib_len, why))
+    return false;
+  if (type == VD_AGENT_CLIPBOARD_IMAGE_PNG)
+    ok = vda_dib_to_png(dib, dib_len, limit, data, len, why);
+  else
+    ok = vda_dib_to_bmp(dib, dib_len, limit, data, len, why);
+  free(dib);
+  return ok;
+}
+
 bool vda_clipboard_read(uint32_t type, uint64_t limit, uint8_t **data, size_t *len,
                         const char **why)
 {
+  size_t lim = limit > SIZE_MAX ? SIZE_MAX : (size_t)limit;
   *data = NULL;
   *len = 0;
   if (type == VD_AGENT_CLIPBOARD_UTF8_TEXT)
     return read_text(limit, data, len, why);
+  if (type == VD_AGENT_CLIPBOARD_IMAGE_PNG || type == VD_AGENT_CLIPBOARD_IMAGE_BMP)
+    return read_image(type, lim, data, len, why);
   *why = "type not supported by this build";
   return false;
 }
@@ -109,9 +200,60 @@ static bool set_text(const uint8_t *data, size_t len)
   return true; /* the system owns g now */
 }
 
+/* Hands a malloc'ed buffer to the clipboard as a global block. */
+static bool set_global(UINT format, const uint8_t *data, size_t len)
+{
+  HGLOBAL g = GlobalAlloc(GMEM_MOVEABLE, len ? len : 1);
+  void *p;
+  if (!g)
+    return false;
+  p = GlobalLock(g);
+  if (!p) {
+    GlobalFree(g);
+    return false;
+  }
+  memcpy(p, data, len);
+  GlobalUnlock(g);
+  if (!SetClipboardData(format, g)) {
+    LOG_WARN("SetClipboardData(%u): %s", (unsigned)format, vda_win_strerror(GetLastError()));
+    GlobalFree(g);
+    return false;
+  }
+  return true;
+}
+
+static bool set_image(UINT format, uint32_t type, const uint8_t *data, size_t len)
+{
+  uint8_t *dib = NULL;
+  size_t dib_len = 0;
+  bool alpha = false, ok;
+  const char *why = NULL;
+
+  if (g_cf_png && format == g_cf_png) {
+    /* PNG-aware programs get the client's bytes as they are. */
+    if (type != VD_AGENT_CLIPBOARD_IMAGE_PNG)
+      return false;
+    return set_global(format, data, len);
+  }
+  if (type == VD_AGENT_CLIPBOARD_IMAGE_PNG)
+    ok = vda_png_to_dib(data, len, VDA_IMAGE_MAX_OUT, format == CF_DIBV5, &dib, &dib_len, &alpha,
+                        &why);
+  else
+    ok = vda_bmp_to_dib(data, len, VDA_IMAGE_MAX_OUT, &dib, &dib_len, &why);
+  if (!ok) {
+    LOG_WARN("clipboard image refused: %s", why);
+    return false;
+  }
+  ok = set_global(format, dib, dib_len);
+  free(dib);
+  return ok;
+}
+
 bool vda_clipboard_set(UINT format, uint32_t type, const uint8_t *data, size_t len)
 {
   if (format == CF_UNICODETEXT && type == VD_AGENT_CLIPBOARD_UTF8_TEXT)
     return set_text(data, len);
+  if (type == VD_AGENT_CLIPBOARD_IMAGE_PNG || type == VD_AGENT_CLIPBOARD_IMAGE_BMP)
+    return set_image(format, type, data, len);
   return false;
 }

@@ -209,6 +209,11 @@ static void render(vda_clipboard_win *c, UINT format)
   c->data_failed = false;
   ResetEvent(c->data_event);
   vda_clip_request_data(&c->st, type, &a);
+  if (a.what != VDA_CLIP_DO_SEND && type == VD_AGENT_CLIPBOARD_IMAGE_PNG) {
+    /* A client that offered only BMP is asked for BMP. */
+    type = VD_AGENT_CLIPBOARD_IMAGE_BMP;
+    vda_clip_request_data(&c->st, type, &a);
+  }
   run_action(c, &a);
   LeaveCriticalSection(&c->lock);
   if (a.what != VDA_CLIP_DO_SEND) {

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Clipboard text both ways, end to end: real client -> real server -> agent
 # in Wine -> X programs (xclip) through Wine's clipboard bridge, and back.
-# Cases: ASCII, 4-byte UTF-8 (emoji), CJK, right-to-left, mixed CRLF/LF,
-# 10 MiB.
+# Text cases: ASCII, 4-byte UTF-8 (emoji), CJK, right-to-left, mixed CRLF/LF,
+# 10 MiB. Images: PNG from the client into a guest DIB, and guest images
+# (published PNG, DIB) to the client, compared pixel by pixel.
 set -euo pipefail
 source "$VDA_SOURCE_DIR/tests/rig/rig.sh"
 source "$VDA_SOURCE_DIR/tests/e2e/e2e-lib.sh"
@@ -32,4 +33,10 @@ out=$(/usr/bin/python3 "$VDA_SOURCE_DIR/tests/e2e/clipboard_text.py" "$RIG_PORT"
 echo "$out"
 [ "$(grep -c '"ok": true' <<<"$out")" -eq 12 ] || e2e_fail "expected 12 passing transfers"
 e2e_pass "text both ways: ASCII, emoji, CJK, RTL, mixed CRLF/LF, 10 MiB"
+
+out=$(/usr/bin/python3 "$VDA_SOURCE_DIR/tests/e2e/clipboard_image.py" "$RIG_PORT" \
+  2>>"$RIG_TMP/client.log") || { echo "$out"; e2e_fail "clipboard image mismatch or timeout"; }
+echo "$out"
+[ "$(grep -c '"ok": true' <<<"$out")" -eq 3 ] || e2e_fail "expected 3 passing image checks"
+e2e_pass "images: client PNG -> guest DIB, guest PNG -> client as is, guest DIB -> client PNG"
 e2e_stop_service
