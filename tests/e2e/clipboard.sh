@@ -39,4 +39,26 @@ out=$(/usr/bin/python3 "$VDA_SOURCE_DIR/tests/e2e/clipboard_image.py" "$RIG_PORT
 echo "$out"
 [ "$(grep -c '"ok": true' <<<"$out")" -eq 3 ] || e2e_fail "expected 3 passing image checks"
 e2e_pass "images: client PNG -> guest DIB, guest PNG -> client as is, guest DIB -> client PNG"
+
+out=$(/usr/bin/python3 "$VDA_SOURCE_DIR/tests/e2e/clipboard_protocol.py" "$RIG_PORT" \
+  2>>"$RIG_TMP/client.log") || { echo "$out"; e2e_fail "grab serial / regrab behaviour"; }
+echo "$out"
+e2e_pass "grab serials and regrabs match spice-gtk: no RELEASE between grabs, no 0.5 s delay"
+
+# --- policy -------------------------------------------------------------------
+e2e_stop_service
+wine reg add 'HKLM\SOFTWARE\SPICE Agent' /v ClipboardEnabled /t REG_DWORD /d 0 /f \
+  >>"$RIG_TMP/service-install.log" 2>&1
+e2e_install_service
+rig_wait_agent attached 60 || e2e_fail "the service never opened the port"
+out=$(rig_client caps) || e2e_fail "client: $out"
+caps=$(rig_json '",".join(str(c) for c in sorted(j["caps"]))' <<<"$out")
+for cap in 5 6 16 17; do
+  grep -qw "$cap" <<<"${caps//,/ }" && e2e_fail "ClipboardEnabled=0 but capability $cap announced ($caps)"
+done
+printf 'must not leave the guest' | timeout 5 xclip -i -selection clipboard
+out=$(rig_client clip-from-guest --timeout 3 2>&1) && e2e_fail "clipboard shared despite the policy: $out"
+grep -q "sharing disabled by policy\|ClipboardEnabled=0 (setting)" "$E2E_LOG_DIR/vdagent.log" \
+  || e2e_fail "the agent did not log the policy"
+e2e_pass "ClipboardEnabled=0: no clipboard capability announced, nothing shared ($caps)"
 e2e_stop_service
