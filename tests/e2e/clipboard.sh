@@ -10,6 +10,7 @@ source "$VDA_SOURCE_DIR/tests/e2e/e2e-lib.sh"
 command -v xclip >/dev/null || e2e_fail "xclip missing: run scripts/bootstrap.sh"
 
 E2E_WITH_X=1 e2e_setup
+rig_add_mode 1024x768
 e2e_install_service
 rig_wait_agent attached 60 || e2e_fail "the service never opened the port"
 
@@ -44,6 +45,7 @@ out=$(/usr/bin/python3 "$VDA_SOURCE_DIR/tests/e2e/clipboard_protocol.py" "$RIG_P
   2>>"$RIG_TMP/client.log") || { echo "$out"; e2e_fail "grab serial / regrab behaviour"; }
 echo "$out"
 e2e_pass "grab serials and regrabs match spice-gtk: no RELEASE between grabs, no 0.5 s delay"
+e2e_pass "a paste the client never answers does not block resizing"
 
 # --- policy -------------------------------------------------------------------
 e2e_stop_service

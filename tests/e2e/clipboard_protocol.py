@@ -77,6 +77,23 @@ def main():
     failed += not ok
     print(json.dumps({"check": "client regrabs accepted by the agent", "ok": ok,
                       "pasted": got[0].decode(errors="replace")}), flush=True)
+
+    # A paste the client never answers must not freeze the agent: while the
+    # clipboard thread waits, a resize and the mouse still work.
+    c.serve_clip[0] = (3, b"")  # grabbed as text, but only BMP is served: no answer
+    c.main.clipboard_selection_grab(0, [1])
+    c.iterate(0.5)
+    p = subprocess.Popen(["xclip", "-o", "-selection", "clipboard"], stdout=subprocess.DEVNULL)
+    c.iterate(0.5)
+    t0 = time.monotonic()
+    reply = c.monitors([(1024, 768, 0, 0)], True, 10)
+    resize_s = round(time.monotonic() - t0, 3)
+    size = subprocess.run(["xrandr", "--current"], capture_output=True, text=True).stdout
+    ok = reply["success"] and "current 1024 x 768" in size and p.poll() is None
+    failed += not ok
+    print(json.dumps({"check": "resize during an unanswered paste", "ok": ok,
+                      "reply_s": resize_s, "paste_still_waiting": p.poll() is None}), flush=True)
+    p.kill()
     sys.exit(1 if failed else 0)
 
 
