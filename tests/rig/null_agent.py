@@ -187,7 +187,7 @@ class Agent:
             if request:
                 self.serial = 0
                 self.announce(0)
-                if self.args.grab_text is not None:
+                if self.args.grab_text is not None or self.args.grab_file is not None:
                     self.grab()
             return {"request": request, "caps": self.client_caps}
         if mtype == MOUSE_STATE:
@@ -248,9 +248,9 @@ class Agent:
         if self.both(CAP_GRAB_SERIAL):
             payload += struct.pack("<I", self.serial)
             self.serial += 1
-        self.send(CLIPBOARD_GRAB, payload + struct.pack("<I", UTF8_TEXT))
+        self.send(CLIPBOARD_GRAB, payload + struct.pack("<I", self.args.grab_type))
         self.grabbed = True
-        emit(ev="grab_sent", text=self.args.grab_text)
+        emit(ev="grab_sent", text=self.args.grab_text, file=self.args.grab_file)
 
     def clipboard(self, mtype, data):
         sel = 0
@@ -266,13 +266,17 @@ class Agent:
                     self.serial = serial + 1 if serial == self.serial else self.serial
             types = [t for (t,) in struct.iter_unpack("<I", data[:len(data) // 4 * 4])]
             self.grabbed = False
-            if sel == 0 and UTF8_TEXT in types and not self.args.no_fetch_clipboard:
-                self.send(CLIPBOARD_REQUEST, self.sel_prefix(sel) + struct.pack("<I", UTF8_TEXT))
+            want = self.args.fetch_type
+            if sel == 0 and want in types and not self.args.no_fetch_clipboard:
+                self.send(CLIPBOARD_REQUEST, self.sel_prefix(sel) + struct.pack("<I", want))
             return {"selection": sel, "serial": serial, "types": types}
         if mtype == CLIPBOARD_REQUEST:
             ctype = struct.unpack_from("<I", data)[0]
             if sel == 0 and ctype == UTF8_TEXT and self.grabbed and self.args.grab_text is not None:
                 body = self.args.grab_text.encode("utf-8")
+            elif sel == 0 and ctype == self.args.grab_type and self.grabbed and self.args.grab_file:
+                with open(self.args.grab_file, "rb") as f:
+                    body = f.read()
             else:
                 ctype, body = 0, b""  # NONE: nothing to give
             self.send(CLIPBOARD, self.sel_prefix(sel) + struct.pack("<I", ctype) + body)
@@ -282,7 +286,9 @@ class Agent:
         ctype = struct.unpack_from("<I", data)[0]
         payload = data[4:]
         ev = {"selection": sel, "clip_type": ctype, "bytes": len(payload)}
-        if ctype == UTF8_TEXT:
+        if self.args.quiet_data:
+            emit(ev="clipboard", selection=sel, type=ctype, bytes=len(payload))
+        elif ctype == UTF8_TEXT:
             ev["text"] = payload.decode("utf-8", "replace")
             emit(ev="clipboard", selection=sel, type=ctype, text=ev["text"])
         return ev
@@ -325,9 +331,15 @@ def main():
     ap.add_argument("--caps", default=",".join(map(str, DEFAULT_CAPS)),
                     help="comma-separated capability bits to announce")
     ap.add_argument("--grab-text", default=None, help="grab the clipboard with this UTF-8 text")
+    ap.add_argument("--grab-file", default=None,
+                    help="grab the clipboard with this file's bytes (type --grab-type)")
+    ap.add_argument("--grab-type", type=int, default=1, help="clipboard type for --grab-file")
+    ap.add_argument("--fetch-type", type=int, default=1,
+                    help="clipboard type to request when the client grabs")
     ap.add_argument("--no-fetch-clipboard", action="store_true",
                     help="do not request the text of client grabs")
-    ap.add_argument("--quiet-data", action="store_true", help="do not log FILE_XFER_DATA")
+    ap.add_argument("--quiet-data", action="store_true",
+                    help="do not log FILE_XFER_DATA, nor clipboard contents (sizes only)")
     args = ap.parse_args()
     args.caps = sorted({int(c) for c in args.caps.split(",") if c.strip()})
 

@@ -1,0 +1,160 @@
+#!/usr/bin/python3
+"""Clipboard throughput, timed end to end through the real client and server.
+Usage:
+  clipboard_bench.py agent PORT WORKDIR         our agent in Wine, X programs on the guest side
+  clipboard_bench.py null PORT WORKDIR NULLLOG  the null agent (drains the port) on the guest side
+Cases: text 10 MiB and 100 MiB, and a 3840x2160 screenshot (PNG), each way.
+Prints one JSON object {case: seconds}."""
+import json
+import os
+import struct
+import subprocess
+import sys
+import threading
+import time
+import zlib
+
+sys.path.insert(0, os.path.join(os.environ["VDA_SOURCE_DIR"], "tests", "rig"))
+from spice_client import SpiceClient  # noqa: E402
+
+MIB = 1024 * 1024
+
+
+def text(n, newlines=True):
+    # With newlines the guest's copy grows by one CR per line (Windows text):
+    # the 100 MiB case has none, so it stays within the 100 MiB limit.
+    line = b"The quick brown fox jumps over the lazy dog 0123456789 \xc3\xa9\xe6\xbc\xa2"
+    line += b"\n" if newlines else b" "
+    data = (line * (n // len(line) + 1))[:n]
+    return data[:len(data.decode("utf-8", "ignore").encode())]
+
+
+def screenshot_png(w=3840, h=2160):
+    # Screen-like content: flat areas, gradients and some noise, 8-bit RGB.
+    rows = []
+    for y in range(h):
+        row = bytearray(w * 3)
+        for x in range(0, w, 64):
+            v = ((x // 64) * 37 + (y // 32) * 11) & 255
+            row[x * 3:(x + 64) * 3] = bytes((v, (v * 3) & 255, 255 - v)) * 64
+        rows.append(b"\0" + bytes(row))
+    def chunk(t, d):
+        return struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(b"".join(rows), 6)) + chunk(b"IEND", b""))
+
+
+def pump_until(c, pred, timeout, what):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if pred():
+            return
+        c.iterate(0.005)
+    raise SystemExit("timed out after %ds waiting for %s" % (timeout, what))
+
+
+def c2g_agent(c, ctype, data, xtype):
+    c.serve_clip[0] = (ctype, data)
+    c.main.clipboard_selection_grab(0, [ctype])
+    c.iterate(0.3)
+    t0 = time.monotonic()
+    args = ["xclip", "-o", "-selection", "clipboard"] + (["-t", xtype] if xtype else [])
+    p = subprocess.Popen(args, stdout=subprocess.PIPE)
+    out = []
+    th = threading.Thread(target=lambda: out.append(len(p.stdout.read())))
+    th.start()
+    pump_until(c, lambda: p.poll() is not None, 600, "xclip -o")
+    th.join()
+    if out[0] == 0:
+        raise SystemExit("xclip -o got nothing")
+    return time.monotonic() - t0
+
+
+def g2c_agent(c, ctype, data, xtype):
+    c.guest_grab.pop(0, None)
+    args = ["xclip", "-quiet", "-i", "-selection", "clipboard"] + (["-t", xtype] if xtype else [])
+    s = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL)
+    s.stdin.write(data)
+    s.stdin.close()
+    pump_until(c, lambda: 0 in c.guest_grab, 120, "the agent's grab")
+    t0 = time.monotonic()
+    ev = c.clip_request(0, ctype, 600)
+    secs = time.monotonic() - t0
+    s.kill()
+    if not ev.get("data_bytes"):
+        raise SystemExit("no data from the guest")
+    return secs
+
+
+def c2g_null(c, ctype, data, log):
+    start = os.path.getsize(log)
+    c.serve_clip[0] = (ctype, data)
+    t0 = time.monotonic()
+    c.main.clipboard_selection_grab(0, [ctype])
+
+    def done():
+        with open(log) as f:
+            f.seek(start)
+            return any('"ev": "clipboard"' in l and '"bytes": %d' % len(data) in l for l in f)
+    pump_until(c, done, 600, "the null agent to drain the data")
+    return time.monotonic() - t0
+
+
+def screenshot_bmp(w=3840, h=2160):
+    # The same picture as screenshot_png(), as a bottom-up 24-bit BMP.
+    stride = w * 3
+    rows = []
+    for y in range(h - 1, -1, -1):
+        row = bytearray(stride)
+        for x in range(0, w, 64):
+            v = ((x // 64) * 37 + (y // 32) * 11) & 255
+            row[x * 3:(x + 64) * 3] = bytes((255 - v, (v * 3) & 255, v)) * 64  # BGR
+        rows.append(bytes(row))
+    px = b"".join(rows)
+    info = struct.pack("<IiiHHIIiiII", 40, w, h, 1, 24, 0, len(px), 2835, 2835, 0, 0)
+    return struct.pack("<2sIHHI", b"BM", 54 + len(px), 0, 0, 54) + info + px
+
+
+def client(port):
+    c = SpiceClient(port)
+    c.connect()
+    c.wait_agent(60)
+    # spice-gtk's default limit is 100 MiB exclusive of the header: raise it
+    # so the 100 MiB case can be sent at all (the agent's own limit stays).
+    c.main.set_property("max-clipboard", 128 * MIB)
+    c.iterate(1.0)
+    return c
+
+
+def main():
+    cmd = sys.argv[1]
+    if cmd == "gen":
+        work = sys.argv[2]
+        open(os.path.join(work, "text10"), "wb").write(text(10 * MIB))
+        open(os.path.join(work, "text100"), "wb").write(text(100 * MIB, newlines=False))
+        open(os.path.join(work, "shot.png"), "wb").write(screenshot_png())
+        open(os.path.join(work, "shot.bmp"), "wb").write(screenshot_bmp())
+        return
+    port, ctype, path = int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+    data = open(path, "rb").read() if path != "-" else b""
+    c = client(port)
+    if cmd == "c2g-agent":
+        secs = c2g_agent(c, ctype, data, sys.argv[5] if len(sys.argv) > 5 else None)
+    elif cmd == "g2c-agent":
+        secs = g2c_agent(c, ctype, data, sys.argv[5] if len(sys.argv) > 5 else None)
+    elif cmd == "c2g-null":
+        secs = c2g_null(c, ctype, data, sys.argv[5])
+    elif cmd == "g2c-null":
+        pump_until(c, lambda: 0 in c.guest_grab, 60, "the null agent's grab")
+        t0 = time.monotonic()
+        ev = c.clip_request(0, ctype, 600)
+        secs = time.monotonic() - t0
+        if not ev.get("data_bytes"):
+            raise SystemExit("no data from the null agent")
+    else:
+        raise SystemExit("unknown command " + cmd)
+    print("%.3f" % secs)
+
+
+main()
