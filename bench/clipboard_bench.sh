@@ -65,7 +65,7 @@ sizes = {"t10": int(os.environ["T10"]), "t100": int(os.environ["T100"]), "img": 
 names = {"t10": "text 10 MiB", "t100": "text 100 MiB", "img": "screenshot 3840x2160 (PNG %.1f MiB)" % (sizes["img"] / 2**20)}
 cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
 wine = subprocess.run(["wine", "--version"], capture_output=True, text=True).stdout.strip()
-lines = ["<!-- bench:clipboard begin -->", "## Clipboard: throughput each way", "",
+lines = ["## Clipboard: throughput each way", "",
          "Written by `bench/clipboard_bench.sh` (do not edit by hand).", "",
          "- Date: %s UTC" % time.strftime("%Y-%m-%d %H:%M", time.gmtime()),
          "- CPU: %s (2 cores shared with the whole rig)" % cpu,
@@ -81,14 +81,8 @@ for key in ("t10", "t100", "img"):
         lines.append("| %s %s | %.2f | %.2f | %.1f | %.2f |" % (label, names[key], a, b, sizes[key] / 2**20 / a, b / a))
 ahwm, shwm = int(os.environ["agent_hwm"]) / 1024, int(os.environ["svc_hwm"]) / 1024
 lines += ["", "Peak memory after all cases (VmHWM of the Wine processes, largest transfer 100 MiB):",
-          "vdagent.exe %.0f MiB (%.2f MiB per MiB transferred), vdservice.exe %.0f MiB (%.3f MiB per MiB)." % (ahwm, ahwm / 100, shwm, shwm / 100),
-          "<!-- bench:clipboard end -->"]
-text = open(md).read()
-b, e = "<!-- bench:clipboard begin -->", "<!-- bench:clipboard end -->"
-if b in text:
-    text = text[:text.index(b)] + "\n".join(lines) + text[text.index(e) + len(e):]
-else:
-    text = text.rstrip("\n") + "\n\n" + "\n".join(lines) + "\n"
-open(md, "w").write(text)
-print("\n".join(lines))
+          "vdagent.exe %.0f MiB (%.2f MiB per MiB transferred), vdservice.exe %.0f MiB (%.3f MiB per MiB)." % (ahwm, ahwm / 100, shwm, shwm / 100)]
+sys.path.insert(0, os.path.join(os.environ["VDA_SOURCE_DIR"], "bench"))
+from md_section import write_section
+write_section(md, "clipboard", lines)
 PY

@@ -21,9 +21,9 @@ agent=$(grep -o 'arrival to ChangeDisplaySettingsExW return [0-9.]* ms' \
 e2e_stop_service
 
 BENCH_JSON=$out /usr/bin/python3 - "$md" "$N" "$agent" <<'PY'
-import json, platform, statistics, subprocess, sys, time
+import json, os, platform, statistics, subprocess, sys, time
 md, n, agent = sys.argv[1], int(sys.argv[2]), sys.argv[3]
-d = json.loads(__import__("os").environ["BENCH_JSON"])
+d = json.loads(os.environ["BENCH_JSON"])
 agent = [float(v) for v in agent.split(",") if v]
 def pct(v, p):
     v = sorted(v); k = max(0, min(len(v) - 1, round(p / 100 * (len(v) - 1))))
@@ -33,7 +33,7 @@ rows = [("MONITORS_CONFIG arrival in the agent -> ChangeDisplaySettingsExW retur
         ("baseline: xrandr -s -> xrandr shows the size (X server alone)", d["baseline_ms"])]
 cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
 wine = subprocess.run(["wine", "--version"], capture_output=True, text=True).stdout.strip()
-lines = ["<!-- bench:display begin -->",
+lines = [
          "## Resolution: resize latency",
          "",
          "Written by `bench/display_latency.sh` (do not edit by hand).",
@@ -54,14 +54,8 @@ lines += ["",
           "Reading: the end-to-end figure can be below the agent's because Wine changes the X",
           "screen inside ChangeDisplaySettingsExW and then keeps working before it returns",
           "(re-reading the mode list, notifying windows); the agent's figure also includes",
-          "enumerating the displays and planning. The baseline is the X server's own cost.",
-          "<!-- bench:display end -->"]
-text = open(md).read() if __import__("os").path.exists(md) else "# Benchmarks\n"
-b, e = "<!-- bench:display begin -->", "<!-- bench:display end -->"
-if b in text:
-    text = text[:text.index(b)] + "\n".join(lines) + text[text.index(e) + len(e):]
-else:
-    text = text.rstrip("\n") + "\n\n" + "\n".join(lines) + "\n"
-open(md, "w").write(text)
-print("\n".join(lines))
+          "enumerating the displays and planning. The baseline is the X server's own cost."]
+sys.path.insert(0, os.path.join(os.environ["VDA_SOURCE_DIR"], "bench"))
+from md_section import write_section
+write_section(md, "display", lines)
 PY
