@@ -47,8 +47,26 @@ echo "$out"
 e2e_pass "grab serials and regrabs match spice-gtk: no RELEASE between grabs, no 0.5 s delay"
 e2e_pass "a paste the client never answers does not block resizing"
 
-# --- policy -------------------------------------------------------------------
+# --- the agent exits while it owns the client's clipboard ----------------------
+# WM_RENDERALLFORMATS comes when the agent's pipe is already gone (the
+# service stopped it), so nobody can render: the clipboard is emptied rather
+# than left with formats no one can produce, and a paste returns at once.
+/usr/bin/python3 - "$RIG_PORT" <<'PY' 2>>"$RIG_TMP/client.log" || e2e_fail "client grab before exit failed"
+import os, sys
+sys.path.insert(0, os.path.join(os.environ["VDA_SOURCE_DIR"], "tests", "rig"))
+from spice_client import SpiceClient
+c = SpiceClient(int(sys.argv[1])); c.connect(); c.wait_agent(30)
+c.clip_grab("owned by the client"); c.iterate(1.0)
+PY
 e2e_stop_service
+start=$(date +%s%N)
+pasted=$(timeout 10 xclip -o -selection clipboard 2>/dev/null) || true
+ms=$(( ($(date +%s%N) - start) / 1000000 ))
+[ -z "$pasted" ] || e2e_fail "after the agent exited the clipboard still pasted '$pasted'"
+[ "$ms" -lt 5000 ] || e2e_fail "a paste after the agent exited took $ms ms"
+e2e_pass "agent exit while owning the clipboard: emptied, a paste returns nothing in $ms ms"
+
+# --- policy -------------------------------------------------------------------
 wine reg add 'HKLM\SOFTWARE\SPICE Agent' /v ClipboardEnabled /t REG_DWORD /d 0 /f \
   >>"$RIG_TMP/service-install.log" 2>&1
 e2e_install_service
