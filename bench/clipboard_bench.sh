@@ -37,7 +37,7 @@ RIG_LINK=$RIG_TMP/null-port
 export RIG_LINK
 rig_start_host || e2e_fail "cannot restart the host for the baseline"
 null() { # null TAG ARGS... : run the null agent in the background
-  /usr/bin/python3 "$VDA_SOURCE_DIR/tests/rig/null_agent.py" "$RIG_LINK" --quiet-data "${@:2}" \
+  /usr/bin/python3 "$VDA_SOURCE_DIR/tests/rig/null_agent.py" "$RIG_LINK" --quiet-data --quiet-clipboard "${@:2}" \
     >"$RIG_TMP/null-$1.log" 2>&1 &
   rig_track $! "null agent $1"
   NULL_PID=$!

@@ -22,7 +22,8 @@ Protocol facts: /work/shared/notes/protocol.md (little-endian; chunk header
 {u32 port, u32 size}; message header {u32 protocol=1, u32 type, u64 opaque, u32 size}).
 
 Usage: null_agent.py PATH [--reconnect] [--caps 0,1,2,...] [--grab-text TEXT]
-                          [--no-fetch-clipboard] [--quiet-data]
+                          [--grab-file F --grab-type N] [--fetch-type N]
+                          [--no-fetch-clipboard] [--quiet-data] [--quiet-clipboard]
 """
 import argparse
 import errno
@@ -286,7 +287,7 @@ class Agent:
         ctype = struct.unpack_from("<I", data)[0]
         payload = data[4:]
         ev = {"selection": sel, "clip_type": ctype, "bytes": len(payload)}
-        if self.args.quiet_data:
+        if self.args.quiet_clipboard:
             emit(ev="clipboard", selection=sel, type=ctype, bytes=len(payload))
         elif ctype == UTF8_TEXT:
             ev["text"] = payload.decode("utf-8", "replace")
@@ -338,8 +339,9 @@ def main():
                     help="clipboard type to request when the client grabs")
     ap.add_argument("--no-fetch-clipboard", action="store_true",
                     help="do not request the text of client grabs")
-    ap.add_argument("--quiet-data", action="store_true",
-                    help="do not log FILE_XFER_DATA, nor clipboard contents (sizes only)")
+    ap.add_argument("--quiet-data", action="store_true", help="do not log FILE_XFER_DATA")
+    ap.add_argument("--quiet-clipboard", action="store_true",
+                    help="log clipboard data by size only (benchmarks)")
     args = ap.parse_args()
     args.caps = sorted({int(c) for c in args.caps.split(",") if c.strip()})
 
