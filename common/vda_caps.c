@@ -30,6 +30,12 @@ bool vda_caps_has(const vda_caps *c, unsigned cap)
     return (c->words[cap / 32u] >> (cap % 32u)) & 1u;
 }
 
+void vda_caps_union(vda_caps *out, const vda_caps *a, const vda_caps *b)
+{
+    for (unsigned w = 0; w < VD_AGENT_CAPS_SIZE; w++)
+        out->words[w] = a->words[w] | b->words[w];
+}
+
 void vda_caps_agent_default(vda_caps *c)
 {
     static const unsigned defaults[] = {

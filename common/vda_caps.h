@@ -36,6 +36,9 @@ void vda_caps_init(vda_caps *c);
 void vda_caps_set(vda_caps *c, unsigned cap);
 void vda_caps_clear(vda_caps *c, unsigned cap);
 bool vda_caps_has(const vda_caps *c, unsigned cap);
+/* out = a | b (out may alias either): what the service and the agent
+ * announce together. */
+void vda_caps_union(vda_caps *out, const vda_caps *a, const vda_caps *b);
 
 /* What a Windows agent built from this tree announces by default:
  * MOUSE_STATE, MONITORS_CONFIG, REPLY, DISPLAY_CONFIG, CLIPBOARD_BY_DEMAND,

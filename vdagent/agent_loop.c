@@ -27,10 +27,8 @@ typedef struct agent {
   vda_negotiated neg;    /* what the client sees: both halves vs the client */
   vda_limits limits;
   bool locked;
-  bool client_connected;
   int32_t peer_max_clipboard;
   /* a clipboard stream from the client being collected */
-  bool in_stream;
   vda_ipc_stream_begin stream;
   uint8_t *stream_buf;
   size_t stream_len;
@@ -140,8 +138,7 @@ static void send_display_replies(agent *a)
 static void refresh_negotiated(agent *a, const vda_caps *peer)
 {
   vda_caps both;
-  for (unsigned w = 0; w < VD_AGENT_CAPS_SIZE; w++)
-    both.words[w] = a->ours.words[w] | a->service_caps.words[w];
+  vda_caps_union(&both, &a->ours, &a->service_caps);
   vda_negotiated_init(&a->neg, &both);
   if (peer)
     vda_negotiated_set_peer(&a->neg, peer);
@@ -162,7 +159,6 @@ static void stream_begin(agent *a, const uint8_t *payload)
   free(a->stream_buf);
   a->stream_buf = NULL;
   a->stream_len = 0;
-  a->in_stream = true;
   if (a->stream.vd_type != VD_AGENT_CLIPBOARD || !a->clipboard)
     return; /* file data: not handled by this build */
   if (a->stream.data_size > a->limits.max_clipboard) {
@@ -192,7 +188,6 @@ static void stream_data(agent *a, const uint8_t *data, size_t len)
 
 static void stream_end(agent *a, bool aborted)
 {
-  a->in_stream = false;
   if (!a->stream_buf)
     return;
   if (aborted || a->stream_len != a->stream.data_size) {
@@ -216,7 +211,6 @@ static void on_message(agent *a, uint32_t vd_type, const uint8_t *body, size_t s
       refresh_negotiated(a, &peer);
     LOG_DEBUG("client capabilities 0x%08x", (unsigned)peer.words[0]);
     /* request=1 means a client (re)connected: the serials start over. */
-    a->client_connected = true;
     if (request)
       a->peer_max_clipboard = -1;
     tell_clipboard(a, request ? VDA_CLIP_NEG_CONNECTED : VDA_CLIP_NEG_UPDATE);
@@ -225,7 +219,6 @@ static void on_message(agent *a, uint32_t vd_type, const uint8_t *body, size_t s
   case VD_AGENT_CLIENT_DISCONNECTED:
     LOG_INFO("client disconnected");
     refresh_negotiated(a, NULL);
-    a->client_connected = false;
     a->peer_max_clipboard = -1;
     tell_clipboard(a, VDA_CLIP_NEG_DISCONNECTED);
     vda_display_worker_restore_effects(a->display);
@@ -297,15 +290,6 @@ static void on_frame(void *ctx, uint32_t type, const uint8_t *payload, size_t si
   }
 }
 
-static bool say_hello(agent *a)
-{
-  vda_body b;
-  vda_body_announce_caps(&b, &a->ours, false);
-  /* Same layout as an announce, with the IPC version in the first word. */
-  vda_put_le32(b.data, VDA_IPC_VERSION);
-  return vda_ipc_link_send(&a->link, VDA_IPC_HELLO, b.data, b.len);
-}
-
 int vda_agent_loop_run(HANDLE pipe, bool hang)
 {
   agent a = {.peer_max_clipboard = -1};
@@ -339,7 +323,7 @@ int vda_agent_loop_run(HANDLE pipe, bool hang)
     LOG_ERROR("cannot use the service pipe: %s", vda_win_strerror(err));
     return 1;
   }
-  if (!say_hello(&a)) {
+  if (!vda_ipc_link_send_hello(&a.link, VDA_IPC_HELLO, &a.ours)) {
     LOG_ERROR("cannot queue the hello");
     rc = 1;
     goto out;

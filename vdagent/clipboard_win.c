@@ -40,7 +40,6 @@ typedef struct posted_neg {
 
 struct vda_clipboard_win {
   HANDLE thread, ready;
-  DWORD tid;
   HWND hwnd;
   vda_outbox *out;
   /* The protocol state is shared with the main thread (client data arrives
@@ -361,7 +360,7 @@ vda_clipboard_win *vda_clipboard_win_start(vda_outbox *out, const vda_limits *li
   c->ready = CreateEventW(NULL, TRUE, FALSE, NULL);
   c->data_event = CreateEventW(NULL, TRUE, FALSE, NULL);
   if (c->ready && c->data_event)
-    c->thread = CreateThread(NULL, 0, clipboard_main, c, 0, &c->tid);
+    c->thread = CreateThread(NULL, 0, clipboard_main, c, 0, NULL);
   if (c->thread)
     WaitForSingleObject(c->ready, 10000);
   if (!c->thread || !c->hwnd) {

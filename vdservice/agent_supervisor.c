@@ -148,7 +148,7 @@ void vds_agent_tick(vds_state *s, uint64_t now)
   }
 }
 
-static void send_session_state(vds_state *s)
+void vds_agent_send_session_state(vds_state *s)
 {
   uint8_t flags[4];
   vda_put_le32(flags, s->session_locked ? VDA_IPC_SESSION_LOCKED : 0);
@@ -185,7 +185,7 @@ void vds_agent_on_session_event(vds_state *s, uint32_t event, uint32_t session)
   case VDS_ACTION_INFORM_LOCKED:
   case VDS_ACTION_INFORM_UNLOCKED:
     s->session_locked = a == VDS_ACTION_INFORM_LOCKED;
-    send_session_state(s);
+    vds_agent_send_session_state(s);
     break;
   }
 }

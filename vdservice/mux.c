@@ -157,7 +157,6 @@ static void on_hello(vds_state *s, const uint8_t *payload, size_t size)
 {
   uint32_t version;
   const char *why = NULL;
-  vda_body ack;
 
   /* Same layout as ANNOUNCE_CAPABILITIES: u32 then capability words. */
   if (!vda_caps_parse(payload, size, &s->agent_caps, &version, &why)) {
@@ -166,22 +165,15 @@ static void on_hello(vds_state *s, const uint8_t *payload, size_t size)
   }
   s->agent_ready = true;
   vds_backoff_healthy(&s->backoff);
-  for (unsigned w = 0; w < VD_AGENT_CAPS_SIZE; w++)
-    s->announced.words[w] = s->service_caps.words[w] | s->agent_caps.words[w];
+  vda_caps_union(&s->announced, &s->service_caps, &s->agent_caps);
   vda_reader_set_ours(s->reader, &s->announced);
   LOG_INFO("agent pid %lu ready, capabilities 0x%08x", (unsigned long)s->agent.pid,
            (unsigned)s->agent_caps.words[0]);
 
   /* The agent learns the service's half, so it can build the negotiated view
    * of what the client sees as "ours". */
-  vda_body_announce_caps(&ack, &s->service_caps, false);
-  vda_put_le32(ack.data, VDA_IPC_VERSION);
-  vda_ipc_link_send(&s->link, VDA_IPC_HELLO_ACK, ack.data, ack.len);
-  {
-    uint8_t flags[4];
-    vda_put_le32(flags, s->session_locked ? VDA_IPC_SESSION_LOCKED : 0);
-    vda_ipc_link_send(&s->link, VDA_IPC_SESSION, flags, sizeof(flags));
-  }
+  vda_ipc_link_send_hello(&s->link, VDA_IPC_HELLO_ACK, &s->service_caps);
+  vds_agent_send_session_state(s);
   /* Capabilities changed: tell the client (the port opens now if needed). */
   if (s->port)
     vds_port_announce(s, true);

@@ -85,6 +85,8 @@ void vds_agent_stop(vds_state *s);
 void vds_agent_tick(vds_state *s, uint64_t now);
 void vds_agent_on_session_event(vds_state *s, uint32_t event, uint32_t session);
 void vds_agent_link_closed(vds_state *s, const char *why);
+/* Tells the agent whether the session is locked. */
+void vds_agent_send_session_state(vds_state *s);
 
 /* mux.c */
 extern const vda_reader_ops vds_reader_ops;

@@ -1,5 +1,6 @@
 #include "ipc_link.h"
 
+#include "vda_builder.h"
 #include "vda_le.h"
 
 static DWORD start_read(vda_ipc_link *l)
@@ -61,6 +62,14 @@ bool vda_ipc_link_send_message(vda_ipc_link *l, uint32_t vd_type, const void *bo
     return false;
   vda_put_le32(header + VDA_IPC_HEADER_SIZE, vd_type);
   return vda_stream_write2(l->stream, header, sizeof(header), body, size);
+}
+
+bool vda_ipc_link_send_hello(vda_ipc_link *l, uint32_t type, const vda_caps *caps)
+{
+  vda_body b;
+  vda_body_announce_caps(&b, caps, false);
+  vda_put_le32(b.data, VDA_IPC_VERSION);
+  return vda_ipc_link_send(l, type, b.data, b.len);
 }
 
 size_t vda_ipc_link_queued(const vda_ipc_link *l)

@@ -8,6 +8,7 @@
 #include <windows.h>
 
 #include "stream_io.h"
+#include "vda_caps.h"
 #include "vda_ipc.h"
 
 typedef struct vda_ipc_link {
@@ -27,6 +28,9 @@ bool vda_ipc_link_is_open(const vda_ipc_link *l);
 bool vda_ipc_link_send(vda_ipc_link *l, uint32_t type, const void *payload, size_t size);
 /* MESSAGE frame: u32 vd_type + body. */
 bool vda_ipc_link_send_message(vda_ipc_link *l, uint32_t vd_type, const void *body, size_t size);
+/* HELLO (agent) or HELLO_ACK (service): the IPC version, then the sender's
+ * capability words, laid out like an ANNOUNCE_CAPABILITIES body. */
+bool vda_ipc_link_send_hello(vda_ipc_link *l, uint32_t type, const vda_caps *caps);
 size_t vda_ipc_link_queued(const vda_ipc_link *l);
 
 HANDLE vda_ipc_link_read_event(const vda_ipc_link *l);

@@ -107,8 +107,24 @@ static void test_negotiated(void)
     CHECK(!n.peer_known);
 }
 
+static void test_union(void)
+{
+    vda_caps a, b, u;
+    vda_caps_init(&a);
+    vda_caps_init(&b);
+    vda_caps_set(&a, VD_AGENT_CAP_MOUSE_STATE);
+    vda_caps_set(&b, VD_AGENT_CAP_CLIPBOARD_GRAB_SERIAL);
+    vda_caps_union(&u, &a, &b);
+    CHECK(vda_caps_has(&u, VD_AGENT_CAP_MOUSE_STATE));
+    CHECK(vda_caps_has(&u, VD_AGENT_CAP_CLIPBOARD_GRAB_SERIAL));
+    CHECK(!vda_caps_has(&u, VD_AGENT_CAP_REPLY));
+    vda_caps_union(&a, &a, &b); /* aliasing the output is allowed */
+    CHECK(vda_caps_has(&a, VD_AGENT_CAP_CLIPBOARD_GRAB_SERIAL));
+}
+
 int main(void)
 {
+    RUN_TEST(test_union);
     RUN_TEST(test_set_clear_has);
     RUN_TEST(test_parse);
     RUN_TEST(test_negotiated);
