@@ -1,7 +1,9 @@
 /*
  * vda_validate.h - per-type validation of VD_AGENT_* message bodies.
  *
- * A body is the bytes after the 20-byte VDAgentMessage header.  Every type
+ * A body is the bytes after the 20-byte VDAgentMessage header.  The bounds
+ * and the body check of each type come from its row in vda_msg_table.h.
+ * Every type
  * 1..16 of spice/vd_agent.h (MOUSE_STATE .. GRAPHICS_DEVICE_INFO; type 4
  * CLIPBOARD also covers the legacy non-by-demand clipboard) is checked for:
  *   - exact or minimum/maximum sizes, with the selection prefix and the grab
@@ -27,6 +29,7 @@
 
 #include "vda_caps.h"
 #include "vda_limits.h"
+#include "vda_msg_table.h"
 
 /* Validate a whole body of the given type. Unknown types are refused. */
 bool vda_validate_message(uint32_t type, const uint8_t *body, size_t size,
@@ -51,12 +54,5 @@ bool vda_validate_stream_prefix(uint32_t type, const uint8_t *prefix,
                                 size_t prefix_len, uint64_t body_size,
                                 const vda_negotiated *n, const vda_limits *lim,
                                 const char **why);
-
-/* Types the server itself makes; they arrive on port 2 only
- * (MOUSE_STATE, CLIENT_DISCONNECTED, GRAPHICS_DEVICE_INFO). */
-bool vda_type_from_server(uint32_t type);
-
-/* "MOUSE_STATE", ...; "unknown" for anything else. For logs. */
-const char *vda_type_name(uint32_t type);
 
 #endif /* VDA_VALIDATE_H */
