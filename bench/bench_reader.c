@@ -91,6 +91,24 @@ static double run_memcpy(uint8_t *dst, const uint8_t *src, size_t len)
     return now() - t0;
 }
 
+/* What the guest announces with every feature on (service + agent, as
+ * README lists them). */
+static void guest_caps(vda_caps *c)
+{
+    static const unsigned bits[] = {
+        VD_AGENT_CAP_MOUSE_STATE, VD_AGENT_CAP_MONITORS_CONFIG,
+        VD_AGENT_CAP_REPLY, VD_AGENT_CAP_DISPLAY_CONFIG,
+        VD_AGENT_CAP_CLIPBOARD_BY_DEMAND, VD_AGENT_CAP_CLIPBOARD_SELECTION,
+        VD_AGENT_CAP_SPARSE_MONITORS_CONFIG, VD_AGENT_CAP_GUEST_LINEEND_CRLF,
+        VD_AGENT_CAP_MAX_CLIPBOARD, VD_AGENT_CAP_GRAPHICS_DEVICE_INFO,
+        VD_AGENT_CAP_CLIPBOARD_NO_RELEASE_ON_REGRAB,
+        VD_AGENT_CAP_CLIPBOARD_GRAB_SERIAL,
+    };
+    vda_caps_init(c);
+    for (size_t i = 0; i < sizeof(bits) / sizeof(bits[0]); i++)
+        vda_caps_set(c, bits[i]);
+}
+
 static double run_reader(const struct wirebuf *w, struct sink *s,
                          uint64_t data_size)
 {
@@ -100,7 +118,7 @@ static double run_reader(const struct wirebuf *w, struct sink *s,
     const char *why = NULL;
     size_t off = 0;
     double t0, t;
-    vda_caps_agent_default(&ours);
+    guest_caps(&ours);
     r = vda_reader_new(&ops, s, &ours, NULL);
     if (!r) {
         fprintf(stderr, "out of memory\n");

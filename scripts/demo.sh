@@ -33,6 +33,26 @@ out=$(rig_client caps) || e2e_fail "client: $out"
 echo "   agent-connected: $(rig_json 'j["agent_connected"]' <<<"$out" || true)"
 echo "   agent capabilities: $(rig_json '", ".join(j["names"])' <<<"$out")"
 
+echo "== dropping files on the client window (spice-gtk file_copy_async)"
+e2e_xfer_downloads
+drop=$RIG_TMP/drop
+mkdir -p "$drop"
+head -c $((20 * 1024 * 1024)) /dev/urandom >"$drop/holiday-video.bin"
+printf 'quarterly numbers\n' >"$drop/report.txt"
+printf 'not a device\n' >"$drop/CON.txt"
+printf 'trying to escape\n' >"$drop/..\\..\\Windows\\evil.txt"
+out=$(/usr/bin/python3 tests/e2e/file_xfer.py "$RIG_PORT" hostile "$E2E_DOWNLOADS" "$drop"/* \
+  2>>"$RIG_TMP/client.log") || e2e_fail "file drop: $out"
+/usr/bin/python3 -c '
+import json, sys
+for line in sys.stdin:
+    j = json.loads(line)
+    what = "saved as %s" % ", ".join(j["as"]) if j["accepted"] else "refused (%s)" % j["error"]
+    print("   %-28s %s" % (j["name"], what))' <<<"$out"
+echo "   in the user's Downloads (C:\\users\\$(id -un)\\Downloads):"
+ls -la "$E2E_DOWNLOADS" | tail -n +2 | sed 's/^/     /'
+grep -h "file transfer\|told the user\|notification" "$E2E_LOG_DIR/vdagent.log" | tail -n 12 | sed 's/^/   vdagent.log: /'
+
 echo "== the service's log (C:\\ProgramData\\SPICE Agent\\vdservice.log)"
 sed 's/^/   /' "$E2E_LOG_DIR/vdservice.log"
 

@@ -23,6 +23,13 @@ typedef struct vds_backoff {
 } vds_backoff;
 
 void vds_backoff_init(vds_backoff *b, uint32_t min_ms, uint32_t max_ms);
+
+/* The session agent's relaunch delays, and the port's reopen delays (port.c
+ * uses the same backoff: a failed open counts as an exit before start). */
+#define VDS_RELAUNCH_MIN_MS 500u
+#define VDS_RELAUNCH_MAX_MS 30000u
+#define VDS_OPEN_RETRY_MIN_MS 250u
+#define VDS_OPEN_RETRY_MAX_MS 5000u
 /* The agent said hello: its start was healthy. */
 void vds_backoff_healthy(vds_backoff *b);
 /* The agent exited: returns the delay before the next launch. */

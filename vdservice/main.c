@@ -86,6 +86,8 @@ static void open_log(bool console)
   vda_config_load(&conf);
   vda_log_set_level(conf.log_level);
   vda_config_log(&conf);
+  /* The reader bounds every clipboard stream from the client by it. */
+  g_opt.max_clipboard = (uint64_t)conf.max_clipboard_mib * 1024u * 1024u;
 }
 
 static void WINAPI service_main(DWORD argc, LPWSTR *argv)

@@ -1,72 +1,138 @@
-/* Routing between the port and the session agent.
- *
- * Host -> agent: every validated message is forwarded whole as a MESSAGE
- * frame, and clipboard/file data as STREAM_BEGIN + DATA pieces + END, so the
- * service never holds a whole clipboard. The service itself answers what it
- * owns: ANNOUNCE_CAPABILITIES (with the service's and the agent's
- * capabilities), CLIENT_DISCONNECTED (resets the client side, then tells the
- * agent) and FILE_XFER_START while the session is locked or no agent is
- * ready.
- *
- * Agent -> host: only the message types an agent may send pass; each is
- * framed into chunks on the port's queue. */
+/* Routing between the port and the session agent (see mux.h). */
+#include "mux.h"
+
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
-#include "log.h"
-#include "service_state.h"
-#include "vda_builder.h"
+#include "agent_policy.h"
+#include "vda_ipc.h"
 #include "vda_le.h"
+#include "vda_msg_table.h"
 
-static vds_state *state(void *ctx)
+#if defined(__MINGW32__)
+#define MUX_PRINTF __attribute__((format(gnu_printf, 4, 5)))
+#else
+#define MUX_PRINTF __attribute__((format(printf, 4, 5)))
+#endif
+
+static void mux_log(const vds_mux *m, vds_log_level level, const char *func, const char *fmt,
+                    ...) MUX_PRINTF;
+static void mux_log(const vds_mux *m, vds_log_level level, const char *func, const char *fmt,
+                    ...)
 {
-  return ctx;
+  char line[256];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(line, sizeof(line), fmt, ap);
+  va_end(ap);
+  m->ops->log(m->ctx, level, func, line);
+}
+
+#define LOG(m, level, ...) mux_log((m), (level), __func__, __VA_ARGS__)
+
+void vds_mux_init(vds_mux *m, const vds_mux_ops *ops, void *ctx)
+{
+  *m = (vds_mux){.ops = ops, .ctx = ctx};
+  vda_caps_service(&m->service_caps);
+  m->announced = m->service_caps;
+}
+
+static void announce(vds_mux *m, bool request)
+{
+  vda_body b;
+  if (!m->ops->port_open(m->ctx))
+    return;
+  vda_body_announce_caps(&b, &m->announced, request);
+  m->ops->port_send_own(m->ctx, &b);
+  LOG(m, VDS_LOG_INFO, "announced capabilities 0x%08x (request=%d)",
+      (unsigned)m->announced.words[0], request);
+}
+
+void vds_mux_port_opened(vds_mux *m)
+{
+  /* request=1: we want the client's capabilities too. */
+  announce(m, true);
+}
+
+void vds_mux_agent_ready(vds_mux *m, const vda_caps *agent_caps)
+{
+  vda_caps_union(&m->announced, &m->service_caps, agent_caps);
+  m->ops->port_set_caps(m->ctx, &m->announced);
+  /* Capabilities changed: tell the client (the port opens now if needed,
+   * and announces on opening). */
+  if (m->ops->port_open(m->ctx))
+    announce(m, true);
+  else
+    m->ops->port_open_soon(m->ctx);
+}
+
+void vds_mux_agent_gone(vds_mux *m)
+{
+  m->stream_to_agent = false;
+  m->agent_out_active = false;
+  m->agent_out_dropped = false;
+  m->announced = m->service_caps;
+  m->ops->port_set_caps(m->ctx, &m->announced);
 }
 
 /* A forwarding failure means the agent cannot keep up even with
- * back-pressure, or is gone: drop it rather than desynchronise it. */
-static void forward_failed(vds_state *s, const char *what)
+ * back-pressure: drop it rather than desynchronise it. */
+static void forward_failed(vds_mux *m, const char *what)
 {
-  if (vda_ipc_link_is_open(&s->link)) {
-    LOG_ERROR("cannot forward %s to the agent (%zu bytes queued)", what,
-              vda_ipc_link_queued(&s->link));
-    vds_agent_kill(s, "IPC queue overflow");
-  }
+  LOG(m, VDS_LOG_ERROR, "cannot forward %s to the agent: its queue is full", what);
+  m->ops->agent_kill(m->ctx, "IPC queue overflow");
 }
 
-static void refuse_xfer(vds_state *s, const uint8_t *body, uint32_t result, const char *why)
+/* Whether a message from the host goes on to the agent. */
+static bool for_agent(vds_mux *m, uint32_t type)
+{
+  if (!vda_type_for_agent(type) || !m->ops->agent_ready(m->ctx))
+    return false;
+  if (!vda_type_gate_open(type, &m->announced)) {
+    LOG(m, VDS_LOG_WARN, "%s from the host dropped: we did not announce its capability",
+        vda_type_name(type));
+    return false;
+  }
+  return true;
+}
+
+static void refuse_xfer(vds_mux *m, const uint8_t *body, uint32_t result, const char *why)
 {
   vda_body b;
   uint32_t id = vda_le32(body);
-  vda_body_xfer_status(&b, vda_reader_negotiated(s->reader), id, result);
-  LOG_INFO("file transfer %u refused: %s", (unsigned)id, why);
-  vds_port_send_own(s, &b);
+  vda_body_xfer_status(&b, m->ops->port_negotiated(m->ctx), id, result);
+  LOG(m, VDS_LOG_INFO, "file transfer %u refused: %s", (unsigned)id, why);
+  m->ops->port_send_own(m->ctx, &b);
 }
 
 static void on_message(void *ctx, unsigned port, uint32_t type, const uint8_t *body, size_t size)
 {
-  vds_state *s = state(ctx);
+  vds_mux *m = ctx;
   (void)port;
 
+  /* What the service answers itself; the table says who else hears it. */
   switch (type) {
   case VD_AGENT_ANNOUNCE_CAPABILITIES: {
-    const vda_negotiated *n = vda_reader_negotiated(s->reader);
+    const vda_negotiated *n = m->ops->port_negotiated(m->ctx);
     uint32_t request = vda_le32(body);
-    LOG_INFO("client capabilities 0x%08x (request=%u)", (unsigned)n->peer.words[0],
-             (unsigned)request);
-    /* Always answer request=1: the server drops what we wrote before a client
-     * attached, so this is how the client learns ours. */
+    LOG(m, VDS_LOG_INFO, "client capabilities 0x%08x (request=%u)", (unsigned)n->peer.words[0],
+        (unsigned)request);
+    /* The server drops what we wrote before a client attached, so the
+     * client's request is how it learns ours. */
     if (request)
-      vds_port_announce(s, false);
+      announce(m, false);
     break;
   }
   case VD_AGENT_CLIENT_DISCONNECTED:
-    LOG_INFO("client disconnected");
-    vda_reader_reset_client(s->reader);
+    LOG(m, VDS_LOG_INFO, "client disconnected");
+    m->ops->port_reset_client(m->ctx);
     break;
   case VD_AGENT_FILE_XFER_START: {
-    uint32_t verdict = vds_xfer_start_verdict(s->agent_ready, s->session_locked);
+    bool ready = m->ops->agent_ready(m->ctx);
+    uint32_t verdict = vds_xfer_start_verdict(ready, m->ops->session_locked(m->ctx));
     if (verdict != VDS_XFER_FORWARD) {
-      refuse_xfer(s, body, verdict, s->agent_ready ? "session locked" : "no session agent");
+      refuse_xfer(m, body, verdict, ready ? "session locked" : "no session agent");
       return;
     }
     break;
@@ -74,22 +140,19 @@ static void on_message(void *ctx, unsigned port, uint32_t type, const uint8_t *b
   default:
     break;
   }
-  if (!s->agent_ready)
-    return;
-  if (!vda_ipc_link_send_message(&s->link, type, body, size))
-    forward_failed(s, "a message");
+  if (for_agent(m, type) && !m->ops->agent_message(m->ctx, type, body, size))
+    forward_failed(m, "a message");
 }
 
 static void on_rejected(void *ctx, unsigned port, uint32_t type, uint32_t size, const char *why)
 {
-  (void)ctx;
-  LOG_WARN("refused message type %u (%u bytes) on port %u: %s", (unsigned)type, (unsigned)size,
-           port, why);
+  LOG((vds_mux *)ctx, VDS_LOG_WARN, "refused message type %u (%s, %u bytes) on port %u: %s",
+      (unsigned)type, vda_type_name(type), (unsigned)size, port, why);
 }
 
 static void on_stream_begin(void *ctx, const vda_stream_info *info)
 {
-  vds_state *s = state(ctx);
+  vds_mux *m = ctx;
   vda_ipc_stream_begin b = {.vd_type = info->type,
                             .body_size = info->body_size,
                             .data_size = info->data_size,
@@ -97,38 +160,75 @@ static void on_stream_begin(void *ctx, const vda_stream_info *info)
                             .xfer_id = info->xfer_id,
                             .selection = info->selection};
   uint8_t buf[VDA_IPC_STREAM_BEGIN_SIZE];
-  if (!s->agent_ready)
+
+  /* Its pieces follow only when its start went to the agent. */
+  m->stream_to_agent = false;
+  m->batch_len = 0;
+  if (!for_agent(m, info->type))
     return;
   vda_ipc_stream_begin_encode(buf, &b);
-  if (!vda_ipc_link_send(&s->link, VDA_IPC_STREAM_BEGIN, buf, sizeof(buf)))
-    forward_failed(s, "a stream start");
+  if (!m->ops->agent_frame(m->ctx, VDA_IPC_STREAM_BEGIN, buf, sizeof(buf))) {
+    forward_failed(m, "a stream start");
+    return;
+  }
+  m->stream_to_agent = true;
+}
+
+static bool flush_batch(vds_mux *m)
+{
+  size_t len = m->batch_len;
+  m->batch_len = 0;
+  if (len > 0 && !m->ops->agent_frame(m->ctx, VDA_IPC_DATA, m->batch, len)) {
+    forward_failed(m, "stream data");
+    return false;
+  }
+  return true;
 }
 
 static void on_stream_data(void *ctx, unsigned port, const uint8_t *data, size_t len)
 {
-  vds_state *s = state(ctx);
+  vds_mux *m = ctx;
   (void)port;
-  if (s->agent_ready && !vda_ipc_link_send(&s->link, VDA_IPC_DATA, data, len))
-    forward_failed(s, "stream data");
+  while (m->stream_to_agent && len > 0) {
+    size_t n = VDS_MUX_BATCH - m->batch_len;
+    if (n > len)
+      n = len;
+    memcpy(m->batch + m->batch_len, data, n);
+    m->batch_len += n;
+    data += n;
+    len -= n;
+    if (m->batch_len == VDS_MUX_BATCH && !flush_batch(m))
+      return;
+  }
+}
+
+static void stream_done(vds_mux *m, uint32_t ipc_type, const char *what)
+{
+  if (!m->stream_to_agent)
+    return;
+  /* An aborted stream's data is moot: the agent drops the stream anyway. */
+  if (ipc_type == VDA_IPC_ABORT)
+    m->batch_len = 0;
+  else if (!flush_batch(m))
+    return;
+  m->stream_to_agent = false;
+  if (!m->ops->agent_frame(m->ctx, ipc_type, NULL, 0))
+    forward_failed(m, what);
 }
 
 static void on_stream_end(void *ctx, unsigned port)
 {
-  vds_state *s = state(ctx);
   (void)port;
-  if (s->agent_ready && !vda_ipc_link_send(&s->link, VDA_IPC_END, NULL, 0))
-    forward_failed(s, "a stream end");
+  stream_done(ctx, VDA_IPC_END, "a stream end");
 }
 
 static void on_stream_abort(void *ctx, unsigned port, const char *why)
 {
-  vds_state *s = state(ctx);
-  LOG_WARN("stream on port %u aborted: %s", port, why);
-  if (s->agent_ready && !vda_ipc_link_send(&s->link, VDA_IPC_ABORT, NULL, 0))
-    forward_failed(s, "a stream abort");
+  LOG((vds_mux *)ctx, VDS_LOG_WARN, "stream on port %u aborted: %s", port, why);
+  stream_done(ctx, VDA_IPC_ABORT, "a stream abort");
 }
 
-const vda_reader_ops vds_reader_ops = {
+const vda_reader_ops vds_mux_reader_ops = {
     .on_message = on_message,
     .on_rejected = on_rejected,
     .on_stream_begin = on_stream_begin,
@@ -137,155 +237,123 @@ const vda_reader_ops vds_reader_ops = {
     .on_stream_abort = on_stream_abort,
 };
 
-/* What a session agent may say to the client. */
-static bool agent_may_send(uint32_t vd_type)
+/* What a session agent may say to the host: the table's agent types, except
+ * ANNOUNCE_CAPABILITIES, which the service makes for both processes (the
+ * agent's half arrives in its HELLO). */
+static bool agent_may_send(vds_mux *m, uint32_t vd_type)
 {
-  switch (vd_type) {
-  case VD_AGENT_REPLY:
-  case VD_AGENT_CLIPBOARD:
-  case VD_AGENT_CLIPBOARD_GRAB:
-  case VD_AGENT_CLIPBOARD_REQUEST:
-  case VD_AGENT_CLIPBOARD_RELEASE:
-  case VD_AGENT_FILE_XFER_STATUS:
-    return true;
-  default:
+  if (!vda_type_from_agent(vd_type) || vd_type == VD_AGENT_ANNOUNCE_CAPABILITIES) {
+    LOG(m, VDS_LOG_WARN, "agent sent message type %u (%s), which agents may not send: dropped",
+        (unsigned)vd_type, vda_type_name(vd_type));
     return false;
   }
+  if (!vda_type_gate_open(vd_type, &m->announced)) {
+    LOG(m, VDS_LOG_WARN, "agent sent %s without announcing its capability: dropped",
+        vda_type_name(vd_type));
+    return false;
+  }
+  return true;
 }
 
-static void on_hello(vds_state *s, const uint8_t *payload, size_t size)
+static void kill_agent(vds_mux *m, const char *why)
 {
-  uint32_t version;
-  const char *why = NULL;
-
-  /* Same layout as ANNOUNCE_CAPABILITIES: u32 then capability words. */
-  if (!vda_caps_parse(payload, size, &s->agent_caps, &version, &why)) {
-    vds_agent_kill(s, why);
-    return;
-  }
-  s->agent_ready = true;
-  vds_backoff_healthy(&s->backoff);
-  vda_caps_union(&s->announced, &s->service_caps, &s->agent_caps);
-  vda_reader_set_ours(s->reader, &s->announced);
-  LOG_INFO("agent pid %lu ready, capabilities 0x%08x", (unsigned long)s->agent.pid,
-           (unsigned)s->agent_caps.words[0]);
-
-  /* The agent learns the service's half, so it can build the negotiated view
-   * of what the client sees as "ours". */
-  vda_ipc_link_send_hello(&s->link, VDA_IPC_HELLO_ACK, &s->service_caps);
-  vds_agent_send_session_state(s);
-  /* Capabilities changed: tell the client (the port opens now if needed). */
-  if (s->port)
-    vds_port_announce(s, true);
-  else
-    s->open_at = 0;
+  LOG(m, VDS_LOG_ERROR, "agent protocol error: %s", why);
+  m->ops->agent_kill(m->ctx, why);
 }
 
-static void on_agent_message(vds_state *s, const uint8_t *payload, size_t size)
+static void on_agent_message(vds_mux *m, const uint8_t *payload, size_t size)
 {
-  uint32_t vd_type = vda_le32(payload);
-  if (!agent_may_send(vd_type)) {
-    LOG_WARN("agent sent message type %u, which agents may not send: dropped",
-             (unsigned)vd_type);
+  uint32_t vd_type;
+
+  if (size < 4) {
+    kill_agent(m, "MESSAGE frame without a type");
     return;
   }
-  if (!s->port) {
-    LOG_DEBUG("port closed: agent message type %u dropped", (unsigned)vd_type);
+  vd_type = vda_le32(payload);
+  if (!agent_may_send(m, vd_type))
+    return;
+  if (!m->ops->port_open(m->ctx)) {
+    LOG(m, VDS_LOG_DEBUG, "port closed: agent message type %u dropped", (unsigned)vd_type);
     return;
   }
-  if (vda_framer_active(&s->out)) {
-    LOG_ERROR("agent message type %u inside a large message: protocol error",
-              (unsigned)vd_type);
-    vds_agent_kill(s, "IPC protocol error");
+  if (m->ops->port_busy(m->ctx)) {
+    /* It would interleave with the large message on the wire. */
+    kill_agent(m, "a message inside a large message");
     return;
   }
-  vds_mux_send_port_body(s, vd_type, payload + 4, size - 4);
+  m->ops->port_send(m->ctx, vd_type, payload + 4, size - 4);
 }
 
-static void on_out_begin(vds_state *s, const uint8_t *payload)
+static void on_out_begin(vds_mux *m, const uint8_t *payload, size_t size)
 {
-  uint32_t vd_type = vda_le32(payload), body_size = vda_le32(payload + 4);
-  const char *why = NULL;
+  uint32_t vd_type, body_size;
+  const vda_msg_info *info;
 
-  if (vd_type != VD_AGENT_CLIPBOARD || s->agent_out_active) {
-    vds_agent_kill(s, "bad large message from the agent");
+  if (size < 8 || m->agent_out_active) {
+    kill_agent(m, "bad large message from the agent");
     return;
   }
-  s->agent_out_active = true;
-  if (!s->port)
-    return; /* swallowed until END */
-  if (!vda_framer_begin(&s->out, vd_type, body_size, vds_emit_to_port, s, &why)) {
-    LOG_ERROR("cannot start agent message: %s", why);
-    s->port_broken = true;
+  vd_type = vda_le32(payload);
+  body_size = vda_le32(payload + 4);
+  info = vda_msg_info_of(vd_type);
+  /* Only streamed types travel as large messages (the clipboard). */
+  if (!info || !info->streamed || !(info->from & VDA_FROM_AGENT)) {
+    kill_agent(m, "bad large message from the agent");
+    return;
   }
+  m->agent_out_active = true;
+  m->agent_out_dropped = !agent_may_send(m, vd_type);
+  if (!m->agent_out_dropped)
+    m->ops->port_begin(m->ctx, vd_type, body_size);
 }
 
-static void on_out_data(vds_state *s, const uint8_t *data, size_t len)
+static void on_out_data(vds_mux *m, const uint8_t *data, size_t len)
 {
-  const char *why = NULL;
-  if (!s->agent_out_active) {
-    vds_agent_kill(s, "data frame outside a large message");
+  if (!m->agent_out_active) {
+    kill_agent(m, "data frame outside a large message");
     return;
   }
-  if (!s->port || !vda_framer_active(&s->out))
-    return;
-  if (!vda_framer_write(&s->out, data, len, &why)) {
-    LOG_ERROR("agent message data refused: %s", why);
-    /* The message is cut short on the wire: only a port reset recovers. */
-    s->port_broken = true;
-    return;
-  }
-  if (!vda_framer_active(&s->out))
-    vds_port_flush_deferred(s);
+  if (!m->agent_out_dropped)
+    m->ops->port_write(m->ctx, data, len);
 }
 
-static void on_out_end(vds_state *s, bool aborted)
+static void on_out_end(vds_mux *m, bool aborted)
 {
-  if (!s->agent_out_active) {
-    vds_agent_kill(s, "end frame outside a large message");
+  if (!m->agent_out_active) {
+    kill_agent(m, "end frame outside a large message");
     return;
   }
-  s->agent_out_active = false;
-  if (s->port && vda_framer_active(&s->out)) {
-    LOG_ERROR("agent message %s before its declared size: resetting the port",
-              aborted ? "aborted" : "ended");
-    vda_framer_abort(&s->out);
-    s->port_broken = true;
+  m->agent_out_active = false;
+  if (m->agent_out_dropped) {
+    m->agent_out_dropped = false;
+    return;
   }
-  vds_port_flush_deferred(s);
+  if (m->ops->port_busy(m->ctx))
+    LOG(m, VDS_LOG_ERROR, "agent message %s before its declared size: resetting the port",
+        aborted ? "aborted" : "ended");
+  m->ops->port_end(m->ctx);
 }
 
-void vds_mux_on_frame(void *ctx, uint32_t type, const uint8_t *payload, size_t size)
+void vds_mux_on_agent_frame(vds_mux *m, uint32_t type, const uint8_t *payload, size_t size)
 {
-  vds_state *s = state(ctx);
-
-  vds_heartbeat_rx(&s->hb, GetTickCount64());
-  if (type != VDA_IPC_HELLO && !s->agent_ready) {
-    vds_agent_kill(s, "frame before hello");
-    return;
-  }
   switch (type) {
-  case VDA_IPC_HELLO:
-    on_hello(s, payload, size);
-    break;
-  case VDA_IPC_PONG:
-    break;
   case VDA_IPC_MESSAGE:
-    on_agent_message(s, payload, size);
+    on_agent_message(m, payload, size);
     break;
   case VDA_IPC_OUT_BEGIN:
-    on_out_begin(s, payload);
+    on_out_begin(m, payload, size);
     break;
   case VDA_IPC_DATA:
-    on_out_data(s, payload, size);
+    on_out_data(m, payload, size);
     break;
   case VDA_IPC_END:
   case VDA_IPC_ABORT:
-    on_out_end(s, type == VDA_IPC_ABORT);
+    on_out_end(m, type == VDA_IPC_ABORT);
     break;
   default:
-    LOG_ERROR("agent sent frame type %u, which only the service sends", (unsigned)type);
-    vds_agent_kill(s, "IPC protocol error");
+    LOG(m, VDS_LOG_ERROR, "agent sent frame type %u, which only the service sends",
+        (unsigned)type);
+    m->ops->agent_kill(m->ctx, "IPC protocol error");
     break;
   }
 }

@@ -1,211 +1,214 @@
+/* The service's event loop and the one place that holds the three parts
+ * together: the port (port.c), the session agent (agent.c) and the mux
+ * between them (mux.c). It waits on their handles, runs their timers,
+ * wires their callbacks (the mux's ops table, the port's and the agent's
+ * events) and applies back-pressure in both directions. */
 #include "service_loop.h"
 
-#include <stdlib.h>
-
+#include "agent.h"
 #include "log.h"
-#include "service_state.h"
+#include "mux.h"
+#include "port.h"
 #include "session_queue.h"
-#include "vda_builder.h"
 #include "winerror_text.h"
 
-/* The capabilities the service implements on its own; the agent's are added
- * when it says hello. */
-static void service_caps(vda_caps *c)
+/* Queue bounds and back-pressure marks, per direction. */
+#define VDS_QUEUE_LIMIT (4u * 1024u * 1024u)
+#define VDS_QUEUE_HIGH (1024u * 1024u)
+#define VDS_QUEUE_LOW (256u * 1024u)
+
+typedef struct vds_service {
+  vds_port port;
+  vds_agent agent;
+  vds_mux mux;
+} vds_service;
+
+/* --- the mux's view of both sides --- */
+
+static bool op_agent_ready(void *ctx)
 {
-  vda_caps_init(c);
-  /* Windows text uses CRLF: the client converts line ends for us. */
-  vda_caps_set(c, VD_AGENT_CAP_GUEST_LINEEND_CRLF);
-  /* The reader applies the client's clipboard limit to every stream. */
-  vda_caps_set(c, VD_AGENT_CAP_MAX_CLIPBOARD);
+  return vds_agent_ready(&((vds_service *)ctx)->agent);
 }
 
-void vds_port_close(vds_state *s, const char *why)
+static bool op_session_locked(void *ctx)
 {
-  if (!s->port)
-    return;
-  LOG_INFO("closing port: %s", why);
-  vda_stream_close(s->port);
-  s->port = NULL;
-  s->port_reading = false;
-  s->port_broken = false;
-  s->ndeferred = 0;
-  vda_framer_abort(&s->out);
-  vda_reader_reset(s->reader);
+  return vds_agent_session_locked(&((vds_service *)ctx)->agent);
 }
 
-bool vds_emit_to_port(void *ctx, const uint8_t *chunk, size_t len)
+static bool op_agent_message(void *ctx, uint32_t vd_type, const void *body, size_t size)
 {
-  vds_state *s = ctx;
-  if (!s->port || !vda_stream_write(s->port, chunk, len)) {
-    if (s->port)
-      LOG_ERROR("port write queue full (%zu bytes queued): resetting the port",
-                vda_stream_queued(s->port));
-    s->port_broken = true;
-    return false;
-  }
-  return true;
+  return vds_agent_send_message(&((vds_service *)ctx)->agent, vd_type, body, size);
 }
 
-bool vds_mux_send_port_body(vds_state *s, uint32_t type, const void *body, size_t size)
+static bool op_agent_frame(void *ctx, uint32_t ipc_type, const void *payload, size_t size)
 {
-  const char *why = NULL;
-  if (!s->port)
-    return false;
-  if (!vda_framer_begin(&s->out, type, (uint32_t)size, vds_emit_to_port, s, &why) ||
-      (size > 0 && !vda_framer_write(&s->out, body, size, &why))) {
-    LOG_ERROR("cannot send message type %u (%zu bytes): %s", (unsigned)type, size,
-              why ? why : "port write failed");
-    s->port_broken = true;
-    return false;
-  }
-  return true;
+  return vds_agent_send(&((vds_service *)ctx)->agent, ipc_type, payload, size);
 }
 
-void vds_port_send_own(vds_state *s, const vda_body *b)
+static void op_agent_kill(void *ctx, const char *why)
 {
-  if (!s->port)
-    return;
-  if (!vda_framer_active(&s->out)) {
-    vds_mux_send_port_body(s, b->type, b->data, b->len);
-    return;
-  }
-  if (s->ndeferred == sizeof(s->deferred) / sizeof(s->deferred[0])) {
-    LOG_WARN("too many service messages waiting behind an agent message: type %u dropped",
-             (unsigned)b->type);
-    return;
-  }
-  s->deferred[s->ndeferred++] = *b;
+  vds_agent_kill(&((vds_service *)ctx)->agent, why);
 }
 
-void vds_port_flush_deferred(vds_state *s)
+static bool op_port_open(void *ctx)
 {
-  unsigned i;
-  for (i = 0; i < s->ndeferred && s->port && !vda_framer_active(&s->out); i++)
-    vds_mux_send_port_body(s, s->deferred[i].type, s->deferred[i].data, s->deferred[i].len);
-  s->ndeferred = 0;
+  return vds_port_is_open(&((vds_service *)ctx)->port);
 }
 
-void vds_port_announce(vds_state *s, bool request)
+static const vda_negotiated *op_port_negotiated(void *ctx)
 {
-  vda_body b;
-  if (!s->port)
-    return;
-  vda_body_announce_caps(&b, &s->announced, request);
-  vds_port_send_own(s, &b);
-  LOG_INFO("announced capabilities 0x%08x (request=%d)", (unsigned)s->announced.words[0],
-           request);
+  return vds_port_negotiated(&((vds_service *)ctx)->port);
+}
+
+static void op_port_reset_client(void *ctx)
+{
+  vds_port_reset_client(&((vds_service *)ctx)->port);
+}
+
+static void op_port_set_caps(void *ctx, const vda_caps *ours)
+{
+  vds_port_set_caps(&((vds_service *)ctx)->port, ours);
+}
+
+static void op_port_open_soon(void *ctx)
+{
+  vds_port_open_soon(&((vds_service *)ctx)->port);
+}
+
+static bool op_port_busy(void *ctx)
+{
+  return vds_port_busy(&((vds_service *)ctx)->port);
+}
+
+static void op_port_send(void *ctx, uint32_t vd_type, const void *body, size_t size)
+{
+  vds_port_send(&((vds_service *)ctx)->port, vd_type, body, size);
+}
+
+static void op_port_send_own(void *ctx, const vda_body *b)
+{
+  vds_port_send_own(&((vds_service *)ctx)->port, b);
+}
+
+static void op_port_begin(void *ctx, uint32_t vd_type, uint32_t size)
+{
+  vds_port_begin(&((vds_service *)ctx)->port, vd_type, size);
+}
+
+static void op_port_write(void *ctx, const void *data, size_t len)
+{
+  vds_port_write(&((vds_service *)ctx)->port, data, len);
+}
+
+static void op_port_end(void *ctx)
+{
+  vds_port_end(&((vds_service *)ctx)->port);
+}
+
+static void op_log(void *ctx, vds_log_level level, const char *func, const char *line)
+{
+  (void)ctx;
+  vda_log_write((vda_log_level)level, func, "%s", line);
+}
+
+static const vds_mux_ops mux_ops = {
+    .agent_ready = op_agent_ready,
+    .session_locked = op_session_locked,
+    .agent_message = op_agent_message,
+    .agent_frame = op_agent_frame,
+    .agent_kill = op_agent_kill,
+    .port_open = op_port_open,
+    .port_negotiated = op_port_negotiated,
+    .port_reset_client = op_port_reset_client,
+    .port_set_caps = op_port_set_caps,
+    .port_open_soon = op_port_open_soon,
+    .port_busy = op_port_busy,
+    .port_send = op_port_send,
+    .port_send_own = op_port_send_own,
+    .port_begin = op_port_begin,
+    .port_write = op_port_write,
+    .port_end = op_port_end,
+    .log = op_log,
+};
+
+/* --- the agent's and the port's events --- */
+
+static void on_agent_ready(void *ctx, const vda_caps *agent_caps)
+{
+  vds_mux_agent_ready(&((vds_service *)ctx)->mux, agent_caps);
+}
+
+/* The port is open only while an agent can act on what arrives: an open
+ * port makes the host send absolute mouse events, and nobody would inject
+ * them (the "dead mouse"). The mux forgets the agent first, so aborting a
+ * stream while the port closes is not forwarded to the dead agent. */
+static void on_agent_gone(void *ctx, const char *why)
+{
+  vds_service *s = ctx;
+  vds_mux_agent_gone(&s->mux);
+  vds_port_close(&s->port, why);
+}
+
+static void on_agent_frame(void *ctx, uint32_t type, const uint8_t *payload, size_t size)
+{
+  vds_mux_on_agent_frame(&((vds_service *)ctx)->mux, type, payload, size);
+}
+
+static const vds_agent_events agent_events = {
+    .ready = on_agent_ready,
+    .gone = on_agent_gone,
+    .frame = on_agent_frame,
+};
+
+static void on_port_opened(void *ctx)
+{
+  vds_mux_port_opened(&((vds_service *)ctx)->mux);
 }
 
 /* Reads from the port only while the agent keeps up: a slow agent
  * back-pressures the host instead of growing our queue. */
-void vds_port_update_reading(vds_state *s)
+static bool port_may_read(void *ctx)
 {
-  DWORD err;
-  if (!s->port || s->port_reading)
-    return;
-  if (vda_ipc_link_queued(&s->link) > VDS_QUEUE_HIGH)
-    return;
-  err = vda_stream_read_start(s->port, vda_reader_want(s->reader));
-  if (err != ERROR_SUCCESS) {
-    vds_port_close(s, vda_win_strerror(err));
-    return;
-  }
-  s->port_reading = true;
+  return vds_agent_queued(&((vds_service *)ctx)->agent) <= VDS_QUEUE_HIGH;
 }
 
-/* One attempt to open the port; logs only when the reason changes so a
- * missing device does not flood the log. */
-static void try_open(vds_state *s, uint64_t now)
-{
-  DWORD err = vda_stream_open(s->opt->port_path, VDS_QUEUE_LIMIT, &s->port);
-  if (err != ERROR_SUCCESS) {
-    if (err != s->last_open_error)
-      LOG_WARN("cannot open %ls: %s; retrying with backoff up to %u ms", s->opt->port_path,
-               vda_win_strerror(err), VDS_OPEN_RETRY_MAX_MS);
-    s->last_open_error = err;
-    s->open_at = now + s->open_retry_ms;
-    s->open_retry_ms = s->open_retry_ms * 2 > VDS_OPEN_RETRY_MAX_MS ? VDS_OPEN_RETRY_MAX_MS
-                                                                    : s->open_retry_ms * 2;
-    return;
-  }
-  LOG_INFO("opened %ls", s->opt->port_path);
-  s->last_open_error = ERROR_SUCCESS;
-  s->open_retry_ms = VDS_OPEN_RETRY_MIN_MS;
-  vda_reader_reset(s->reader);
-  /* request=1: we want the client's capabilities too. */
-  vds_port_announce(s, true);
-  vds_port_update_reading(s);
-}
+static const vds_port_events port_events = {
+    .opened = on_port_opened,
+    .may_read = port_may_read,
+};
 
-static void handle_port_read(vds_state *s)
-{
-  const unsigned char *data;
-  size_t got;
-  const char *why = NULL;
-  DWORD err = vda_stream_read_finish(s->port, &data, &got);
+/* --- the loop --- */
 
-  if (err == ERROR_IO_INCOMPLETE)
-    return;
-  s->port_reading = false;
-  if (err != ERROR_SUCCESS) {
-    vds_port_close(s, err == ERROR_HANDLE_EOF ? "host closed the port" : vda_win_strerror(err));
-    return;
-  }
-  if (vda_reader_push(s->reader, data, got, &why) == VDA_READER_RESYNC) {
-    LOG_ERROR("framing error: %s; reopening the port to resynchronise", why);
-    vds_port_close(s, "resync needed");
-    return;
-  }
-  if (s->port_broken)
-    vds_port_close(s, "write failed");
-  else
-    vds_port_update_reading(s);
-}
-
-static void handle_port_write(vds_state *s)
+static void handle_port_write(vds_service *s)
 {
-  DWORD err = vda_stream_write_continue(s->port);
-  if (err != ERROR_SUCCESS) {
-    vds_port_close(s, vda_win_strerror(err));
-    return;
-  }
+  vds_port_on_write(&s->port);
   /* The host drained: let the agent send again. */
-  if (vda_ipc_link_is_open(&s->link) && s->link.reading_paused &&
-      vda_stream_queued(s->port) < VDS_QUEUE_LOW)
-    vda_ipc_link_pause(&s->link, false);
+  if (vds_port_is_open(&s->port) && vds_agent_paused(&s->agent) &&
+      vds_port_queued(&s->port) < VDS_QUEUE_LOW)
+    vds_agent_pause(&s->agent, false);
 }
 
-static void handle_link_read(vds_state *s)
+static void handle_link_read(vds_service *s)
 {
-  const char *why = NULL;
-  DWORD err = vda_ipc_link_on_read(&s->link, &why);
-  if (err != ERROR_SUCCESS) {
-    vds_agent_link_closed(s, why ? why : vda_win_strerror(err));
-    return;
-  }
-  if (s->port_broken)
-    vds_port_close(s, "write failed");
+  vds_agent_on_read(&s->agent);
+  vds_port_close_if_broken(&s->port);
   /* The agent is producing faster than the host drains: stop reading it. */
-  if (vda_ipc_link_is_open(&s->link) && s->port && vda_stream_queued(s->port) > VDS_QUEUE_HIGH)
-    vda_ipc_link_pause(&s->link, true);
+  if (vds_port_queued(&s->port) > VDS_QUEUE_HIGH)
+    vds_agent_pause(&s->agent, true);
 }
 
-static void handle_link_write(vds_state *s)
+static void handle_link_write(vds_service *s)
 {
-  DWORD err = vda_ipc_link_on_write(&s->link);
-  if (err != ERROR_SUCCESS) {
-    vds_agent_link_closed(s, vda_win_strerror(err));
-    return;
-  }
-  if (vda_ipc_link_queued(&s->link) < VDS_QUEUE_LOW)
-    vds_port_update_reading(s);
+  vds_agent_on_write(&s->agent);
+  if (vds_agent_queued(&s->agent) < VDS_QUEUE_LOW)
+    vds_port_update_reading(&s->port);
 }
 
-static void handle_session_events(vds_state *s)
+static void handle_session_events(vds_service *s)
 {
   DWORD event, session;
   while (vds_session_queue_pop(&event, &session))
-    vds_agent_on_session_event(s, event, session);
+    vds_agent_on_session_event(&s->agent, event, session);
 }
 
 static DWORD until(uint64_t at, uint64_t now, DWORD current)
@@ -218,55 +221,51 @@ typedef enum { W_STOP, W_SESSION, W_AGENT, W_LINK_RD, W_LINK_WR, W_PORT_RD, W_PO
 
 int vds_loop_run(const vds_loop_options *opt, HANDLE stop_event)
 {
-  vds_state s = {.opt = opt, .stop = stop_event, .open_retry_ms = VDS_OPEN_RETRY_MIN_MS};
+  vds_service s;
   int rc = 0;
 
-  service_caps(&s.service_caps);
-  s.announced = s.service_caps;
-  s.reader = vda_reader_new(&vds_reader_ops, &s, &s.announced, NULL);
-  if (!s.reader) {
-    LOG_ERROR("out of memory creating the protocol reader");
-    vda_reader_free(s.reader);
+  vds_mux_init(&s.mux, &mux_ops, &s);
+  if (!vds_port_init(&s.port, opt->port_path, VDS_QUEUE_LIMIT, &vds_mux_reader_ops, &s.mux,
+                     &s.mux.announced, &port_events, &s))
     return 1;
+  if (opt->max_clipboard) {
+    vda_limits lim;
+    vda_limits_default(&lim);
+    lim.max_clipboard = opt->max_clipboard;
+    vda_reader_set_limits(s.port.reader, &lim);
   }
-  vds_agent_init(&s);
-  vds_agent_launch_now(&s);
+  vds_agent_init(&s.agent, opt->agent_path, VDS_QUEUE_LIMIT, &s.mux.service_caps, &agent_events,
+                 &s);
+  vds_agent_launch_now(&s.agent);
 
   for (;;) {
     HANDLE waits[8];
     wait_kind kinds[8];
     DWORD n = 0, timeout = INFINITE, w;
     uint64_t now = GetTickCount64();
+    HANDLE h;
 
-    vds_agent_tick(&s, now);
-    /* The port is open only while an agent can act on what arrives: an open
-     * port makes the host send absolute mouse events, and nobody would
-     * inject them (the "dead mouse"). */
-    if (s.agent_ready && !s.port && now >= s.open_at)
-      try_open(&s, now);
+    vds_agent_tick(&s.agent, now);
+    if (vds_agent_ready(&s.agent))
+      vds_port_try_open(&s.port, now);
 
-    if (s.launch_due)
-      timeout = until(s.launch_at, now, timeout);
-    if (s.agent_ready && !s.port)
-      timeout = until(s.open_at, now, timeout);
-    if (vda_ipc_link_is_open(&s.link))
-      timeout = until(now + vds_heartbeat_next_ms(&s.hb, now), now, timeout);
+    timeout = until(vds_agent_next_due(&s.agent, now), now, timeout);
+    if (vds_agent_ready(&s.agent) && !vds_port_is_open(&s.port))
+      timeout = until(vds_port_open_at(&s.port), now, timeout);
 
 #define ADD(h, k) (waits[n] = (h), kinds[n++] = (k))
-    ADD(s.stop, W_STOP);
+    ADD(stop_event, W_STOP);
     ADD(vds_session_queue_event(), W_SESSION);
-    if (s.agent.process)
-      ADD(s.agent.process, W_AGENT);
-    if (vda_ipc_link_is_open(&s.link)) {
-      if (vda_ipc_link_read_pending(&s.link))
-        ADD(vda_ipc_link_read_event(&s.link), W_LINK_RD);
-      ADD(vda_ipc_link_write_event(&s.link), W_LINK_WR);
-    }
-    if (s.port) {
-      if (s.port_reading)
-        ADD(vda_stream_read_event(s.port), W_PORT_RD);
-      ADD(vda_stream_write_event(s.port), W_PORT_WR);
-    }
+    if (s.agent.proc.process)
+      ADD(s.agent.proc.process, W_AGENT);
+    if ((h = vds_agent_read_event(&s.agent)) != NULL)
+      ADD(h, W_LINK_RD);
+    if ((h = vds_agent_write_event(&s.agent)) != NULL)
+      ADD(h, W_LINK_WR);
+    if ((h = vds_port_read_event(&s.port)) != NULL)
+      ADD(h, W_PORT_RD);
+    if ((h = vds_port_write_event(&s.port)) != NULL)
+      ADD(h, W_PORT_WR);
 #undef ADD
     w = WaitForMultipleObjects(n, waits, FALSE, timeout);
     if (w == WAIT_TIMEOUT)
@@ -283,7 +282,7 @@ int vds_loop_run(const vds_loop_options *opt, HANDLE stop_event)
       handle_session_events(&s);
       break;
     case W_AGENT:
-      vds_agent_on_exit(&s);
+      vds_agent_on_exit(&s.agent);
       break;
     case W_LINK_RD:
       handle_link_read(&s);
@@ -292,7 +291,7 @@ int vds_loop_run(const vds_loop_options *opt, HANDLE stop_event)
       handle_link_write(&s);
       break;
     case W_PORT_RD:
-      handle_port_read(&s);
+      vds_port_on_read(&s.port);
       break;
     case W_PORT_WR:
       handle_port_write(&s);
@@ -301,8 +300,8 @@ int vds_loop_run(const vds_loop_options *opt, HANDLE stop_event)
   }
 
 stop:
-  vds_port_close(&s, "service stopping");
-  vds_agent_stop(&s);
-  vda_reader_free(s.reader);
+  vds_port_close(&s.port, "service stopping");
+  vds_agent_stop(&s.agent);
+  vds_port_free(&s.port);
   return rc;
 }

@@ -1,5 +1,7 @@
 #include "session_queue.h"
 
+#include "log.h"
+
 #define QUEUE_LEN 32
 
 static struct {
@@ -7,6 +9,7 @@ static struct {
   HANDLE event;
   DWORD events[QUEUE_LEN], sessions[QUEUE_LEN];
   unsigned head, count;
+  unsigned lost; /* overwritten since the last pop */
 } q;
 
 bool vds_session_queue_init(void)
@@ -22,6 +25,7 @@ void vds_session_queue_push(DWORD event, DWORD session)
   if (q.count == QUEUE_LEN) {
     q.head = (q.head + 1) % QUEUE_LEN;
     q.count--;
+    q.lost++;
   }
   q.events[(q.head + q.count) % QUEUE_LEN] = event;
   q.sessions[(q.head + q.count) % QUEUE_LEN] = session;
@@ -33,7 +37,10 @@ void vds_session_queue_push(DWORD event, DWORD session)
 bool vds_session_queue_pop(DWORD *event, DWORD *session)
 {
   bool got = false;
+  unsigned lost;
   EnterCriticalSection(&q.lock);
+  lost = q.lost;
+  q.lost = 0;
   if (q.count > 0) {
     *event = q.events[q.head];
     *session = q.sessions[q.head];
@@ -42,6 +49,10 @@ bool vds_session_queue_pop(DWORD *event, DWORD *session)
     got = true;
   }
   LeaveCriticalSection(&q.lock);
+  /* Logged here, on the loop's thread, once per burst. */
+  if (lost)
+    LOG_WARN("%u session change(s) lost: more than %u arrived before the loop ran", lost,
+             QUEUE_LEN);
   return got;
 }
 

@@ -1,7 +1,7 @@
 /* Session changes travel from the SCM's control-handler thread to the
  * service loop through this small bounded queue; its event wakes the loop.
  * When full, the oldest entries are overwritten (the newest state is what
- * matters) and the loss is counted. */
+ * matters); the loss is counted and logged once by the next pop. */
 #ifndef VDS_SESSION_QUEUE_H
 #define VDS_SESSION_QUEUE_H
 

@@ -39,7 +39,8 @@
 /* Most events one MOUSE_STATE can produce: a move, 5 button edges, 2 wheel
  * clicks. */
 #define VDA_MOUSE_EVENTS_MAX 8u
-/* Pending events in a coalescing queue. */
+/* Most events vdagent/display/mouse_win.c injects in one SendInput batch
+ * (its stack INPUT array). */
 #define VDA_MOUSE_QUEUE_MAX 64u
 
 typedef enum vda_mouse_action {
@@ -97,25 +98,5 @@ size_t vda_mouse_map_state(vda_mouse_mapper *m, const vda_mouse_layout *l,
                            const vda_mouse_state *s,
                            vda_mouse_event out[VDA_MOUSE_EVENTS_MAX],
                            const char **why);
-
-/*
- * Coalescing queue between the reader and the injector: consecutive pure
- * moves merge into the newest position; a button or wheel event is never
- * merged or dropped, and a move queued after it stays after it.  Bounded:
- * push refuses (false, *why) only when VDA_MOUSE_QUEUE_MAX non-mergeable
- * events wait, and the caller must drain first.  Caller locks.
- */
-typedef struct vda_mouse_queue {
-    uint32_t head, count;
-    uint64_t merged; /* moves folded into a later one (statistics) */
-    vda_mouse_event ev[VDA_MOUSE_QUEUE_MAX];
-} vda_mouse_queue;
-
-void vda_mouse_queue_init(vda_mouse_queue *q);
-bool vda_mouse_queue_push(vda_mouse_queue *q, const vda_mouse_event *e,
-                          const char **why);
-/* Pop up to cap events in order into out; returns the count. */
-size_t vda_mouse_queue_drain(vda_mouse_queue *q, vda_mouse_event *out,
-                             size_t cap);
 
 #endif /* VDA_MOUSE_MAP_H */

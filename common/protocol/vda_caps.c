@@ -36,25 +36,32 @@ void vda_caps_union(vda_caps *out, const vda_caps *a, const vda_caps *b)
         out->words[w] = a->words[w] | b->words[w];
 }
 
-void vda_caps_agent_default(vda_caps *c)
+const char *vda_cap_name(unsigned cap)
 {
-    static const unsigned defaults[] = {
-        VD_AGENT_CAP_MOUSE_STATE,
-        VD_AGENT_CAP_MONITORS_CONFIG,
-        VD_AGENT_CAP_REPLY,
-        VD_AGENT_CAP_DISPLAY_CONFIG,
-        VD_AGENT_CAP_CLIPBOARD_BY_DEMAND,
-        VD_AGENT_CAP_CLIPBOARD_SELECTION,
-        VD_AGENT_CAP_SPARSE_MONITORS_CONFIG,
-        VD_AGENT_CAP_GUEST_LINEEND_CRLF,
-        VD_AGENT_CAP_MAX_CLIPBOARD,
-        VD_AGENT_CAP_GRAPHICS_DEVICE_INFO,
-        VD_AGENT_CAP_CLIPBOARD_NO_RELEASE_ON_REGRAB,
-        VD_AGENT_CAP_CLIPBOARD_GRAB_SERIAL,
+    static const char *const names[] = {
+        [VD_AGENT_CAP_MOUSE_STATE] = "MOUSE_STATE",
+        [VD_AGENT_CAP_MONITORS_CONFIG] = "MONITORS_CONFIG",
+        [VD_AGENT_CAP_REPLY] = "REPLY",
+        [VD_AGENT_CAP_CLIPBOARD] = "CLIPBOARD",
+        [VD_AGENT_CAP_DISPLAY_CONFIG] = "DISPLAY_CONFIG",
+        [VD_AGENT_CAP_CLIPBOARD_BY_DEMAND] = "CLIPBOARD_BY_DEMAND",
+        [VD_AGENT_CAP_CLIPBOARD_SELECTION] = "CLIPBOARD_SELECTION",
+        [VD_AGENT_CAP_SPARSE_MONITORS_CONFIG] = "SPARSE_MONITORS_CONFIG",
+        [VD_AGENT_CAP_GUEST_LINEEND_LF] = "GUEST_LINEEND_LF",
+        [VD_AGENT_CAP_GUEST_LINEEND_CRLF] = "GUEST_LINEEND_CRLF",
+        [VD_AGENT_CAP_MAX_CLIPBOARD] = "MAX_CLIPBOARD",
+        [VD_AGENT_CAP_AUDIO_VOLUME_SYNC] = "AUDIO_VOLUME_SYNC",
+        [VD_AGENT_CAP_MONITORS_CONFIG_POSITION] = "MONITORS_CONFIG_POSITION",
+        [VD_AGENT_CAP_FILE_XFER_DISABLED] = "FILE_XFER_DISABLED",
+        [VD_AGENT_CAP_FILE_XFER_DETAILED_ERRORS] = "FILE_XFER_DETAILED_ERRORS",
+        [VD_AGENT_CAP_GRAPHICS_DEVICE_INFO] = "GRAPHICS_DEVICE_INFO",
+        [VD_AGENT_CAP_CLIPBOARD_NO_RELEASE_ON_REGRAB] =
+            "CLIPBOARD_NO_RELEASE_ON_REGRAB",
+        [VD_AGENT_CAP_CLIPBOARD_GRAB_SERIAL] = "CLIPBOARD_GRAB_SERIAL",
     };
-    vda_caps_init(c);
-    for (size_t i = 0; i < sizeof(defaults) / sizeof(defaults[0]); i++)
-        vda_caps_set(c, defaults[i]);
+    if (cap >= sizeof(names) / sizeof(names[0]) || !names[cap])
+        return "unknown";
+    return names[cap];
 }
 
 bool vda_caps_parse(const uint8_t *body, size_t size, vda_caps *out,

@@ -3,8 +3,9 @@
  *
  * A vda_caps holds the VD_AGENT_CAP_* bits this build knows (sized by
  * VD_AGENT_CAPS_SIZE).  The agent keeps three views:
- *   - ours: what it announces (vda_caps_agent_default() minus what policy or
- *     the build disables);
+ *   - ours: what the guest announces: the service's own bits
+ *     (vda_caps_service(), vda_msg_table.h) plus those of the session agent's enabled
+ *     features (vdagent/agent_features.h);
  *   - the peer's: parsed from its ANNOUNCE_CAPABILITIES with vda_caps_parse()
  *     (longer arrays than ours are accepted, unknown bits ignored);
  *   - vda_negotiated: both, plus vda_use_*() helpers that answer "may I use
@@ -40,13 +41,9 @@ bool vda_caps_has(const vda_caps *c, unsigned cap);
  * announce together. */
 void vda_caps_union(vda_caps *out, const vda_caps *a, const vda_caps *b);
 
-/* What a Windows agent built from this tree announces by default:
- * MOUSE_STATE, MONITORS_CONFIG, REPLY, DISPLAY_CONFIG, CLIPBOARD_BY_DEMAND,
- * CLIPBOARD_SELECTION, SPARSE_MONITORS_CONFIG, GUEST_LINEEND_CRLF,
- * MAX_CLIPBOARD, GRAPHICS_DEVICE_INFO, CLIPBOARD_NO_RELEASE_ON_REGRAB,
- * CLIPBOARD_GRAB_SERIAL.  Callers clear what they do not implement and set
- * FILE_XFER_DISABLED / AUDIO_VOLUME_SYNC as policy dictates. */
-void vda_caps_agent_default(vda_caps *c);
+/* "MOUSE_STATE", "CLIPBOARD_BY_DEMAND", ...: the VD_AGENT_CAP_ name without
+ * its prefix; "unknown" for a bit this build does not know. */
+const char *vda_cap_name(unsigned cap);
 
 /* Parse an ANNOUNCE_CAPABILITIES body: u32 request + u32 caps[].
  * The array may be longer or shorter than ours; bits we do not know are

@@ -66,6 +66,15 @@ static const vda_msg_info rows[] = {
      vda_check_graphics_info},
 };
 
+void vda_caps_service(vda_caps *out)
+{
+    vda_caps_init(out);
+    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+        if ((rows[i].handled_by & VDA_BY_SERVICE) && rows[i].gate_cap >= 0)
+            vda_caps_set(out, (unsigned)rows[i].gate_cap);
+    vda_caps_set(out, VD_AGENT_CAP_GUEST_LINEEND_CRLF);
+}
+
 const vda_msg_info *vda_msg_table(size_t *count)
 {
     *count = sizeof(rows) / sizeof(rows[0]);

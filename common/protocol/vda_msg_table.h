@@ -91,4 +91,12 @@ bool vda_type_gate_open(uint32_t type, const vda_caps *ours);
 bool vda_msg_bounds(uint32_t type, const vda_negotiated *n,
                     const vda_limits *lim, uint64_t *min, uint64_t *max);
 
+/* What vdservice announces on its own, before any session agent said hello,
+ * derived from what it implements: the capability gating each type the
+ * service handles itself (VDA_BY_SERVICE rows: today MAX_CLIPBOARD, which its
+ * reader applies to every clipboard stream), plus GUEST_LINEEND_CRLF, a
+ * property of the guest rather than of a message (Windows text is CRLF: the
+ * client converts line ends). The session agent adds its features' bits. */
+void vda_caps_service(vda_caps *out);
+
 #endif /* VDA_MSG_TABLE_H */

@@ -40,15 +40,6 @@ static const char *type_name(DWORD type)
 }
 
 /* Wide text as UTF-8 for a log line (truncated to fit). */
-static const char *utf8(const wchar_t *text, char *buf, size_t cap)
-{
-  int n = WideCharToMultiByte(CP_UTF8, 0, text, -1, buf, (int)cap, NULL, NULL);
-  if (n <= 0)
-    snprintf(buf, cap, "(unprintable)");
-  buf[cap - 1] = 0;
-  return buf;
-}
-
 #define IGNORED(w, fmt, ...)                                                                  \
   LOG_WARN("%s\\%ls\\%ls: " fmt "; ignored", (w)->root, (w)->subkey, (w)->name, __VA_ARGS__)
 
@@ -193,7 +184,7 @@ static bool read_download_dir(HKEY key, const where *w, wchar_t *out)
     n = ExpandEnvironmentStringsW(raw, expanded, ARRAYSIZE(expanded));
     if (n == 0 || n > ARRAYSIZE(expanded)) {
       IGNORED(w, "\"%s\" is too long once expanded (at most %u characters)",
-              utf8(raw, shown, sizeof(shown)), (unsigned)VDA_CONFIG_DIR_MAX);
+              vda_log_utf8(raw, shown, sizeof(shown)), (unsigned)VDA_CONFIG_DIR_MAX);
       return false;
     }
   } else {
@@ -202,10 +193,13 @@ static bool read_download_dir(HKEY key, const where *w, wchar_t *out)
   /* Empty means "the default folder": a valid choice, e.g. a policy that
    * forces the default over a plain setting. */
   if (expanded[0] && !is_absolute(expanded)) {
-    IGNORED(w, "\"%s\" is not an absolute path", utf8(expanded, shown, sizeof(shown)));
+    IGNORED(w, "\"%s\" is not an absolute path", vda_log_utf8(expanded, shown, sizeof(shown)));
     return false;
   }
-  wcscpy(out, expanded);
+  /* Kept unexpanded: the file-transfer writer expands it for the signed-in
+   * user (this process's %USERPROFILE% is the system profile). The shape
+   * was checked with our own environment above. */
+  wcscpy(out, raw);
   return true;
 }
 
@@ -239,6 +233,11 @@ static void apply(vda_config *cfg, HKEY root, const wchar_t *subkey, vda_config_
     cfg->clipboard_enabled = v;
     cfg->source.clipboard_enabled = source;
   }
+  w.name = VDA_CONFIG_VALUE_MAX_CLIPBOARD;
+  if (read_dword(key, &w, VDA_CONFIG_MAX_CLIPBOARD_MIN, VDA_CONFIG_MAX_CLIPBOARD_MAX, &v)) {
+    cfg->max_clipboard_mib = v;
+    cfg->source.max_clipboard_mib = source;
+  }
   w.name = VDA_CONFIG_VALUE_FILE_XFER;
   if (read_dword(key, &w, 0, 1, &v)) {
     cfg->file_xfer_enabled = v;
@@ -247,6 +246,11 @@ static void apply(vda_config *cfg, HKEY root, const wchar_t *subkey, vda_config_
   w.name = VDA_CONFIG_VALUE_DOWNLOAD_DIR;
   if (read_download_dir(key, &w, cfg->download_dir))
     cfg->source.download_dir = source;
+  w.name = VDA_CONFIG_VALUE_XFER_NOTIFY;
+  if (read_dword(key, &w, VDA_CONFIG_NOTIFY_NONE, VDA_CONFIG_NOTIFY_OPEN_FOLDER, &v)) {
+    cfg->file_xfer_notify = v;
+    cfg->source.file_xfer_notify = source;
+  }
 
   RegCloseKey(key);
 }
@@ -256,8 +260,10 @@ void vda_config_defaults(vda_config *out)
   memset(out, 0, sizeof(*out));
   out->log_level = VDA_LOG_INFO;
   out->clipboard_enabled = 1;
+  out->max_clipboard_mib = VDA_CONFIG_MAX_CLIPBOARD_DEFAULT;
   out->file_xfer_enabled = 1;
   out->download_dir[0] = 0;
+  out->file_xfer_notify = VDA_CONFIG_NOTIFY_BALLOON;
   /* memset already made every source VDA_CONFIG_DEFAULT */
 }
 
@@ -291,15 +297,19 @@ void vda_config_log(const vda_config *cfg)
   static const char *const levels[] = {"error", "warn", "info", "debug"};
   char dir[3 * (VDA_CONFIG_DIR_MAX + 1)];
 
-  LOG_INFO("config: LogLevel=%s (%s) ClipboardEnabled=%lu (%s) FileTransferEnabled=%lu (%s) "
-           "DownloadFolder=\"%s\"%s (%s)",
+  LOG_INFO("config: LogLevel=%s (%s) ClipboardEnabled=%lu (%s) MaxClipboard=%lu MiB (%s) "
+           "FileTransferEnabled=%lu (%s) DownloadFolder=\"%s\"%s (%s) FileTransferNotify=%lu (%s)",
            (unsigned)cfg->log_level < 4 ? levels[cfg->log_level] : "?",
            vda_config_source_name(cfg->source.log_level),
            (unsigned long)cfg->clipboard_enabled,
            vda_config_source_name(cfg->source.clipboard_enabled),
+           (unsigned long)cfg->max_clipboard_mib,
+           vda_config_source_name(cfg->source.max_clipboard_mib),
            (unsigned long)cfg->file_xfer_enabled,
            vda_config_source_name(cfg->source.file_xfer_enabled),
-           utf8(cfg->download_dir, dir, sizeof(dir)),
+           vda_log_utf8(cfg->download_dir, dir, sizeof(dir)),
            cfg->download_dir[0] ? "" : " (the user's Downloads)",
-           vda_config_source_name(cfg->source.download_dir));
+           vda_config_source_name(cfg->source.download_dir),
+           (unsigned long)cfg->file_xfer_notify,
+           vda_config_source_name(cfg->source.file_xfer_notify));
 }

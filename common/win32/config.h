@@ -4,17 +4,33 @@
  *   HKLM\SOFTWARE\Policies\SPICE Agent   (Group Policy, installer/spice-agent.admx)
  *   HKLM\SOFTWARE\SPICE Agent            (set by an administrator or a script)
  *
- *   value                type                        default
- *   LogLevel             REG_SZ  error|warn|info|debug   info
- *                        or REG_DWORD 0..3
- *   ClipboardEnabled     REG_DWORD 0 or 1            1
- *   FileTransferEnabled  REG_DWORD 0 or 1            1
- *   DownloadFolder       REG_SZ or REG_EXPAND_SZ,    empty: the user's Downloads folder
- *                        an absolute path
+ *   value                type                                  default
+ *   LogLevel             REG_SZ error|warn|warning|info|debug    info
+ *                        or "0".."3" (case-insensitive),
+ *                        or REG_DWORD 0..3 (error..debug)
+ *   ClipboardEnabled     REG_DWORD 0 or 1                      1
+ *   MaxClipboard         REG_DWORD 1..1024, in MiB: the        100 (spice-gtk's own default)
+ *                        largest clipboard data the agent
+ *                        accepts or sends
+ *   FileTransferEnabled  REG_DWORD 0 or 1                      1
+ *   DownloadFolder       REG_SZ or REG_EXPAND_SZ: empty, or    empty: the user's Downloads folder
+ *                        an absolute path (X:\ or X:/, or
+ *                        \\server\...), at most
+ *                        VDA_CONFIG_DIR_MAX characters after
+ *                        expansion; a REG_EXPAND_SZ is
+ *                        expanded for the signed-in user
+ *   FileTransferNotify   REG_DWORD 0 nothing, 1 a              1
+ *                        notification naming the files,
+ *                        2 open the folder
  *
- * A value of the wrong type, out of range or too long is logged (LOG_WARN)
- * and ignored: the next source (plain setting, then default) is used.
- * The 64-bit registry view is read whatever the process's bitness.
+ * Each value is taken from the policy key if it is valid there, else from
+ * the plain key if it is valid there, else the default; the source is kept
+ * (vda_config.source) and logged by vda_config_log(). An invalid value
+ * (wrong type, out of range, too long, not absolute) is logged (LOG_WARN,
+ * naming key, value and reason) and skipped; so is a value that cannot be
+ * read, and a key that exists but cannot be opened (all its values). A
+ * missing key or value is silent. The 64-bit registry view is read
+ * whatever the process's bitness (KEY_WOW64_64KEY).
  */
 #ifndef VDA_WIN32_CONFIG_H
 #define VDA_WIN32_CONFIG_H
@@ -30,8 +46,21 @@
 
 #define VDA_CONFIG_VALUE_LOG_LEVEL L"LogLevel"
 #define VDA_CONFIG_VALUE_CLIPBOARD L"ClipboardEnabled"
+#define VDA_CONFIG_VALUE_MAX_CLIPBOARD L"MaxClipboard"
 #define VDA_CONFIG_VALUE_FILE_XFER L"FileTransferEnabled"
 #define VDA_CONFIG_VALUE_DOWNLOAD_DIR L"DownloadFolder"
+#define VDA_CONFIG_VALUE_XFER_NOTIFY L"FileTransferNotify"
+
+/* FileTransferNotify values. */
+#define VDA_CONFIG_NOTIFY_NONE 0u
+#define VDA_CONFIG_NOTIFY_BALLOON 1u
+#define VDA_CONFIG_NOTIFY_OPEN_FOLDER 2u
+
+/* MaxClipboard bounds, in MiB. The agent holds one clipboard transfer
+ * whole in memory: the upper bound caps what one transfer may take. */
+#define VDA_CONFIG_MAX_CLIPBOARD_MIN 1u
+#define VDA_CONFIG_MAX_CLIPBOARD_MAX 1024u
+#define VDA_CONFIG_MAX_CLIPBOARD_DEFAULT 100u
 
 /* Longest accepted DownloadFolder, in characters, after expansion
  * (without the terminating NUL). */
@@ -46,17 +75,23 @@ typedef enum vda_config_source {
 
 typedef struct vda_config {
   vda_log_level log_level;
-  DWORD clipboard_enabled; /* 0 or 1 */
-  DWORD file_xfer_enabled; /* 0 or 1 */
-  /* Environment variables of a REG_EXPAND_SZ are expanded in the reading
-   * process (vdagent runs as the user: %USERPROFILE% is that user's).
-   * Empty: use the user's Downloads folder. */
+  DWORD clipboard_enabled;  /* 0 or 1 */
+  DWORD max_clipboard_mib;  /* VDA_CONFIG_MAX_CLIPBOARD_MIN..MAX */
+  DWORD file_xfer_enabled;  /* 0 or 1 */
+  /* As written: a REG_EXPAND_SZ stays unexpanded here, because vdagent runs
+   * as LocalSystem (its own %USERPROFILE% is the system profile); the
+   * file-transfer writer expands it for the signed-in user. Its shape was
+   * checked after expanding with our environment. Empty: the user's
+   * Downloads folder. */
   wchar_t download_dir[VDA_CONFIG_DIR_MAX + 1];
+  DWORD file_xfer_notify;   /* VDA_CONFIG_NOTIFY_* */
   struct {
     vda_config_source log_level;
     vda_config_source clipboard_enabled;
+    vda_config_source max_clipboard_mib;
     vda_config_source file_xfer_enabled;
     vda_config_source download_dir;
+    vda_config_source file_xfer_notify;
   } source;
 } vda_config;
 

@@ -5,13 +5,13 @@
 
 static DWORD start_read(vda_ipc_link *l)
 {
-  size_t want = vda_ipc_decoder_want(&l->dec);
   DWORD err;
   if (l->reading_paused)
     return ERROR_SUCCESS;
-  if (want > VDA_STREAM_READ_MAX)
-    want = VDA_STREAM_READ_MAX;
-  err = vda_stream_read_start(l->stream, want);
+  /* A byte-mode pipe completes a read with what has arrived, so a whole
+   * buffer takes every frame waiting (the decoder splits them) in one read
+   * instead of two reads per frame. */
+  err = vda_stream_read_start(l->stream, VDA_STREAM_READ_MAX);
   /* Resuming while the last read is still out is fine: it continues. */
   return err == ERROR_IO_PENDING ? ERROR_SUCCESS : err;
 }

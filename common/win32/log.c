@@ -259,3 +259,12 @@ void vda_log_write(vda_log_level level, const char *func, const char *fmt, ...)
   vda_log_writev(level, func, fmt, ap);
   va_end(ap);
 }
+
+const char *vda_log_utf8(const wchar_t *text, char *buf, size_t cap)
+{
+  int n = WideCharToMultiByte(CP_UTF8, 0, text, -1, buf, (int)cap, NULL, NULL);
+  if (n <= 0)
+    snprintf(buf, cap, "(unprintable)");
+  buf[cap - 1] = 0;
+  return buf;
+}

@@ -53,6 +53,10 @@ void vda_log_writev(vda_log_level level, const char *func, const char *fmt, va_l
 #define LOG_INFO(...)  vda_log_write(VDA_LOG_INFO, __func__, __VA_ARGS__)
 #define LOG_DEBUG(...) vda_log_write(VDA_LOG_DEBUG, __func__, __VA_ARGS__)
 
+/* `text` as UTF-8 in buf, for log lines: the C runtime's %ls would turn
+ * anything outside ASCII into '?'. Returns buf, always terminated. */
+const char *vda_log_utf8(const wchar_t *text, char *buf, size_t cap);
+
 /* Parses "error", "warn", "info", "debug" (case-insensitive) or "0".."3". */
 bool vda_log_level_parse(const char *text, vda_log_level *out);
 

@@ -22,6 +22,7 @@ struct vda_stream {
   write_buf *head, *tail;
   size_t queued;
   size_t limit;
+  bool no_comm_status; /* ClearCommError is not supported here */
 };
 
 DWORD vda_stream_wrap(HANDLE handle, size_t queue_limit, vda_stream **out)
@@ -102,7 +103,7 @@ DWORD vda_stream_read_start(vda_stream *s, size_t len)
     return ERROR_IO_PENDING;
   if (len == 0 || len > sizeof(s->rd_buf))
     return ERROR_INVALID_PARAMETER;
-  ResetEvent(s->rd.hEvent);
+  /* ReadFile resets the event itself when it starts the I/O. */
   s->rd_len = len;
   if (!ReadFile(s->handle, s->rd_buf, (DWORD)len, NULL, &s->rd)) {
     DWORD err = GetLastError();
@@ -113,6 +114,19 @@ DWORD vda_stream_read_start(vda_stream *s, size_t len)
    * be) signalled and read_finish collects the result. */
   s->rd_pending = true;
   return ERROR_SUCCESS;
+}
+
+size_t vda_stream_available(vda_stream *s)
+{
+  COMSTAT st;
+  DWORD errors;
+  if (s->no_comm_status)
+    return 0;
+  if (!ClearCommError(s->handle, &errors, &st)) {
+    s->no_comm_status = true;
+    return 0;
+  }
+  return st.cbInQue;
 }
 
 bool vda_stream_read_pending(const vda_stream *s)
@@ -158,7 +172,7 @@ static DWORD kick_writer(vda_stream *s)
     ResetEvent(s->wr.hEvent);
     return ERROR_SUCCESS;
   }
-  ResetEvent(s->wr.hEvent);
+  /* WriteFile resets the event itself when it starts the I/O. */
   if (!WriteFile(s->handle, b->data + b->off, (DWORD)(b->len - b->off), NULL, &s->wr)) {
     DWORD err = GetLastError();
     if (err != ERROR_IO_PENDING)

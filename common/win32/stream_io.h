@@ -35,11 +35,18 @@ void vda_stream_close(vda_stream *s);
 
 /* --- reading --- */
 
-/* Starts an overlapped read of exactly `len` bytes (len <= VDA_STREAM_READ_MAX).
- * Returns ERROR_SUCCESS or the Win32 error. */
-#define VDA_STREAM_READ_MAX 4096
+/* Starts an overlapped read of at most `len` bytes (len <= VDA_STREAM_READ_MAX).
+ * The port asks for exactly what its framing needs; the pipe (byte mode,
+ * which completes a read with whatever has arrived) asks for a whole buffer,
+ * so one read takes many frames. Returns ERROR_SUCCESS or the Win32 error. */
+#define VDA_STREAM_READ_MAX (64 * 1024)
 DWORD vda_stream_read_start(vda_stream *s, size_t len);
 HANDLE vda_stream_read_event(const vda_stream *s);
+/* Bytes that have arrived and wait to be read, as the device reports them
+ * (ClearCommError's cbInQue: a serial device such as Wine's pty); 0 when
+ * none wait or the device cannot tell (then it is never asked again). A
+ * read of at most this many bytes completes at once on any device. */
+size_t vda_stream_available(vda_stream *s);
 /* A read was started and not yet collected: only then is waiting on the read
  * event meaningful. */
 bool vda_stream_read_pending(const vda_stream *s);

@@ -26,7 +26,7 @@ e2e_pass() {
 
 # e2e_setup: tmpdir, fresh prefix, host; logs printed on failure.
 e2e_setup() {
-  trap 'rc=$?; [ $rc -ne 0 ] && rig_dump_logs; rig_cleanup; exit $rc' EXIT
+  trap 'rc=$?; [ $rc -ne 0 ] && rig_dump_logs; e2e_umount; rig_cleanup; exit $rc' EXIT
   rig_tmpdir >/dev/null
   # E2E_WITH_X=1: the guest gets a real display (Xorg dummy driver) whose
   # modes the test controls, as a display driver would.
@@ -124,4 +124,29 @@ e2e_set_test_mode() {
 # e2e_cpu_ticks PID - utime+stime of a process in clock ticks.
 e2e_cpu_ticks() {
   awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0
+}
+
+# e2e_umount - unmounts what a test mounted (E2E_CLEANUP_MOUNTS), on any exit.
+e2e_umount() {
+  local m
+  for m in ${E2E_CLEANUP_MOUNTS:-}; do umount "$m" 2>/dev/null || true; done
+}
+
+# e2e_xfer_downloads - the Wine user's Downloads as a real folder (a fresh
+# prefix links it to $HOME, and the agent must never write there); sets
+# E2E_DOWNLOADS.
+e2e_xfer_downloads() {
+  E2E_DOWNLOADS="$WINEPREFIX/drive_c/users/$(id -un)/Downloads"
+  [ -L "$E2E_DOWNLOADS" ] && rm -f "$E2E_DOWNLOADS"
+  mkdir -p "$E2E_DOWNLOADS"
+}
+
+# e2e_xfer_no_partial - no temporary transfer file in Downloads.
+e2e_xfer_no_partial() {
+  [ -z "$(find "$E2E_DOWNLOADS" -name '.spice-agent-*' 2>/dev/null)" ]
+}
+
+# e2e_xfer_clean - empties Downloads (dotfiles too).
+e2e_xfer_clean() {
+  find "$E2E_DOWNLOADS" -mindepth 1 -delete
 }

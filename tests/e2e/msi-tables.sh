@@ -192,6 +192,16 @@ for ref in re.findall(r"\$\(presentation\.(\w+)\)", admx_text):
 txt = admx.find(".//p:text[@valueName='DownloadFolder']", ns)
 if txt is None or txt.get("expandable") != "true" or txt.get("maxLength") != "259":
     problems.append("DownloadFolder must be an expandable text of at most 259 characters")
+dec = admx.find(".//p:decimal[@valueName='MaxClipboard']", ns)
+lo = re.search(r"#define VDA_CONFIG_MAX_CLIPBOARD_MIN (\d+)u", hdr).group(1)
+hi = re.search(r"#define VDA_CONFIG_MAX_CLIPBOARD_MAX (\d+)u", hdr).group(1)
+if dec is None or dec.get("minValue") != lo or dec.get("maxValue") != hi:
+    problems.append("MaxClipboard must be a decimal of %s..%s (config.h)" % (lo, hi))
+enum = admx.find(".//p:enum[@valueName='FileTransferNotify']", ns)
+want = sorted(int(v) for v in re.findall(r"#define VDA_CONFIG_NOTIFY_\w+ (\d+)u", hdr))
+got = sorted(int(d.get("value")) for d in enum.iterfind(".//p:decimal", ns)) if enum is not None else []
+if got != want:
+    problems.append("FileTransferNotify choices %s, config.h has %s" % (got, want))
 for p in problems:
     print(p)
 print("policies for " + ", ".join(sorted(seen)) + " under HKLM\\" + policy_key)

@@ -234,10 +234,28 @@ static const vda_reader_ops echo_ops = {
     echo_message, NULL, NULL, NULL, NULL, NULL,
 };
 
+/* What the guest announces with every feature on (service + agent, as
+ * README lists them). */
+static void guest_caps(vda_caps *c)
+{
+    static const unsigned bits[] = {
+        VD_AGENT_CAP_MOUSE_STATE, VD_AGENT_CAP_MONITORS_CONFIG,
+        VD_AGENT_CAP_REPLY, VD_AGENT_CAP_DISPLAY_CONFIG,
+        VD_AGENT_CAP_CLIPBOARD_BY_DEMAND, VD_AGENT_CAP_CLIPBOARD_SELECTION,
+        VD_AGENT_CAP_SPARSE_MONITORS_CONFIG, VD_AGENT_CAP_GUEST_LINEEND_CRLF,
+        VD_AGENT_CAP_MAX_CLIPBOARD, VD_AGENT_CAP_GRAPHICS_DEVICE_INFO,
+        VD_AGENT_CAP_CLIPBOARD_NO_RELEASE_ON_REGRAB,
+        VD_AGENT_CAP_CLIPBOARD_GRAB_SERIAL,
+    };
+    vda_caps_init(c);
+    for (size_t i = 0; i < sizeof(bits) / sizeof(bits[0]); i++)
+        vda_caps_set(c, bits[i]);
+}
+
 static void configure(uint8_t cfg, vda_caps *ours, vda_caps *peer,
                       vda_limits *lim)
 {
-    vda_caps_agent_default(ours);
+    guest_caps(ours);
     vda_caps_init(peer);
     if (cfg & 1)
         vda_caps_set(peer, VD_AGENT_CAP_CLIPBOARD_SELECTION);

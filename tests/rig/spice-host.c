@@ -456,6 +456,20 @@ static bool pty_drain(void)
 
 static gboolean reopen_cb(gpointer data);
 
+/* Bytes the server wrote that the guest never read (the rest of a message
+ * in flight when the guest closed the port) sit in the pty's buffer. A host
+ * drops what a closed port never took, so a reopened port starts with a
+ * fresh stream: flush the slave's input. */
+static void discard_undelivered(void)
+{
+    int fd = open(rig.slave, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
+        return;
+    if (tcflush(fd, TCIFLUSH) < 0)
+        fprintf(stderr, "spice-host: tcflush: %s\n", strerror(errno));
+    close(fd);
+}
+
 static gboolean detach_cb(gpointer data)
 {
     (void)data;
@@ -472,6 +486,7 @@ static gboolean detach_cb(gpointer data)
     }
     rig.attached = false;
     spice_server_remove_interface(&rig.sin.base);
+    discard_undelivered();
     g_byte_array_set_size(rig.rbuf, 0);
     rig.rpos = 0;
     rig.read_paused = false;

@@ -271,6 +271,13 @@ class SpiceClient:
                         total=t.get_property("total-bytes"))
         GObject.Object.connect(task, "notify::transferred-bytes", progress)
 
+        # The copy's own error only summarises ("1 failed"); the task's
+        # "finished" signal carries why (e.g. not enough space).
+        def finished(t, err):
+            self._event("file_transfer_finished", id=tid,
+                        error=err.message if err else None)
+        GObject.Object.connect(task, "finished", finished)
+
     # ------------------------------------------------------------------ operations
     def agent_connected(self):
         return self.main is not None and bool(self.main.get_property("agent-connected"))

@@ -15,7 +15,7 @@ static vda_negotiated N0, NX;
 static void setup(void)
 {
     vda_caps ours, peer;
-    vda_caps_agent_default(&ours);
+    CAPS_OF(&ours, GUEST_CAPS);
     vda_negotiated_init(&N0, &ours);
     vda_caps_init(&peer);
     vda_caps_set(&peer, VD_AGENT_CAP_CLIPBOARD_SELECTION);

@@ -3,7 +3,9 @@
 #include <string.h>
 
 #include "vda_caps.h"
+#include "vda_msg_table.h"
 #include "vda_le.h"
+#include "test_wire.h"
 #include "vda_test.h"
 
 static const char *why;
@@ -23,11 +25,39 @@ static void test_set_clear_has(void)
     vda_caps_set(&c, 1000);
     CHECK(!vda_caps_has(&c, VD_AGENT_END_CAP));
     CHECK(!vda_caps_has(&c, 1000));
-    vda_caps_agent_default(&c);
+}
+
+/* The service's own half: exactly CRLF and MAX_CLIPBOARD, nothing of the
+ * session agent's features. */
+static void test_service_caps(void)
+{
+    vda_caps c;
+    unsigned n = 0;
+    vda_caps_init(&c);
+    vda_caps_set(&c, VD_AGENT_CAP_MOUSE_STATE); /* overwritten, not merged */
+    vda_caps_service(&c);
     CHECK(vda_caps_has(&c, VD_AGENT_CAP_GUEST_LINEEND_CRLF));
-    CHECK(vda_caps_has(&c, VD_AGENT_CAP_CLIPBOARD_BY_DEMAND));
-    CHECK(!vda_caps_has(&c, VD_AGENT_CAP_CLIPBOARD));
-    CHECK(!vda_caps_has(&c, VD_AGENT_CAP_GUEST_LINEEND_LF));
+    CHECK(vda_caps_has(&c, VD_AGENT_CAP_MAX_CLIPBOARD));
+    for (unsigned i = 0; i < VD_AGENT_END_CAP; i++)
+        n += vda_caps_has(&c, i);
+    CHECK_EQ(n, 2);
+}
+
+static void test_cap_names(void)
+{
+    CHECK(strcmp(vda_cap_name(VD_AGENT_CAP_MOUSE_STATE), "MOUSE_STATE") == 0);
+    CHECK(strcmp(vda_cap_name(VD_AGENT_CAP_GUEST_LINEEND_CRLF),
+                 "GUEST_LINEEND_CRLF") == 0);
+    CHECK(strcmp(vda_cap_name(VD_AGENT_CAP_CLIPBOARD_GRAB_SERIAL),
+                 "CLIPBOARD_GRAB_SERIAL") == 0);
+    CHECK(strcmp(vda_cap_name(VD_AGENT_END_CAP), "unknown") == 0);
+    CHECK(strcmp(vda_cap_name(100000), "unknown") == 0);
+    /* Every bit this build knows has its own name. */
+    for (unsigned i = 0; i < VD_AGENT_END_CAP; i++) {
+        CHECK(strcmp(vda_cap_name(i), "unknown") != 0);
+        for (unsigned j = 0; j < i; j++)
+            CHECK(strcmp(vda_cap_name(i), vda_cap_name(j)) != 0);
+    }
 }
 
 static void test_parse(void)
@@ -66,7 +96,7 @@ static void test_negotiated(void)
 {
     vda_caps ours, peer;
     vda_negotiated n;
-    vda_caps_agent_default(&ours);
+    CAPS_OF(&ours, GUEST_CAPS);
     vda_negotiated_init(&n, &ours);
     /* Peer unknown: no extension. */
     CHECK(!n.peer_known);
@@ -128,5 +158,7 @@ int main(void)
     RUN_TEST(test_set_clear_has);
     RUN_TEST(test_parse);
     RUN_TEST(test_negotiated);
+    RUN_TEST(test_service_caps);
+    RUN_TEST(test_cap_names);
     return vda_test_report("test_caps");
 }

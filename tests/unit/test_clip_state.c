@@ -5,6 +5,7 @@
 
 #include "vda_clip_state.h"
 #include "vda_le.h"
+#include "test_wire.h"
 #include "vda_test.h"
 
 enum { CLIP = VD_AGENT_CLIPBOARD_SELECTION_CLIPBOARD,
@@ -21,7 +22,7 @@ static vda_negotiated FULL, OLD, NOPEER;
 static void setup(void)
 {
     vda_caps ours, peer;
-    vda_caps_agent_default(&ours);
+    CAPS_OF(&ours, GUEST_CAPS);
     vda_clip_caps(true, &ours);
     vda_negotiated_init(&NOPEER, &ours);
 
@@ -89,7 +90,7 @@ static vda_clipboard_grab sent_grab(const vda_negotiated *n)
 static void test_caps(void)
 {
     vda_caps c;
-    vda_caps_agent_default(&c);
+    CAPS_OF(&c, GUEST_CAPS);
     vda_caps_set(&c, VD_AGENT_CAP_CLIPBOARD);
     vda_clip_caps(false, &c);
     CHECK(!vda_caps_has(&c, VD_AGENT_CAP_CLIPBOARD));

@@ -6,6 +6,7 @@
 
 #include "vda_display_plan.h"
 #include "vda_le.h"
+#include "test_wire.h"
 #include "vda_test.h"
 
 static const char *why;
@@ -98,7 +99,7 @@ static size_t build_config(uint8_t *b, uint32_t n, uint32_t flags,
 static void negotiated(vda_negotiated *nx, bool client_pos)
 {
     vda_caps ours, peer;
-    vda_caps_agent_default(&ours);
+    CAPS_OF(&ours, GUEST_CAPS);
     vda_caps_init(&peer);
     if (client_pos)
         vda_caps_set(&peer, VD_AGENT_CAP_MONITORS_CONFIG_POSITION);

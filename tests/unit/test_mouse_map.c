@@ -1,6 +1,6 @@
 /* test_mouse_map.c - MOUSE_STATE to absolute events: pixel-exact
  * normalisation over the virtual desktop, per-display offsets, button edges,
- * wheel clicks, and move coalescing that never loses an edge. */
+ * wheel clicks, and buttons kept when the display is unknown. */
 #include <string.h>
 
 #include "vda_mouse_map.h"
@@ -189,67 +189,6 @@ static void test_unknown_display_keeps_buttons(void)
     CHECK_EQ(n, 0);
 }
 
-static vda_mouse_event mv(uint16_t x)
-{
-    vda_mouse_event e = {VDA_MOUSE_MOVE, VDA_BUTTON_NONE, 0, true, x, x};
-    return e;
-}
-
-static void test_queue_coalesces_moves_only(void)
-{
-    vda_mouse_queue q;
-    vda_mouse_event out[VDA_MOUSE_QUEUE_MAX + 1], e;
-    size_t n;
-    vda_mouse_queue_init(&q);
-    for (uint16_t i = 1; i <= 10; i++) {
-        e = mv(i);
-        CHECK_ACCEPTED(vda_mouse_queue_push(&q, &e, &why), why);
-    }
-    e = mv(11);
-    e.action = VDA_MOUSE_DOWN;
-    e.button = VDA_BUTTON_LEFT;
-    CHECK_ACCEPTED(vda_mouse_queue_push(&q, &e, &why), why);
-    for (uint16_t i = 12; i <= 20; i++) {
-        e = mv(i);
-        CHECK_ACCEPTED(vda_mouse_queue_push(&q, &e, &why), why);
-    }
-    e.action = VDA_MOUSE_UP;
-    CHECK_ACCEPTED(vda_mouse_queue_push(&q, &e, &why), why);
-    n = vda_mouse_queue_drain(&q, out, VDA_MOUSE_QUEUE_MAX);
-    CHECK_EQ(n, 4);
-    CHECK(out[0].action == VDA_MOUSE_MOVE && out[0].nx == 10);
-    CHECK(out[1].action == VDA_MOUSE_DOWN && out[1].nx == 11);
-    CHECK(out[2].action == VDA_MOUSE_MOVE && out[2].nx == 20);
-    CHECK(out[3].action == VDA_MOUSE_UP);
-    CHECK_EQ(q.merged, 17);
-    CHECK_EQ(vda_mouse_queue_drain(&q, out, 4), 0);
-}
-
-static void test_queue_full_never_drops_edges(void)
-{
-    vda_mouse_queue q;
-    vda_mouse_event out[VDA_MOUSE_QUEUE_MAX], e = mv(1);
-    size_t n;
-    vda_mouse_queue_init(&q);
-    e.action = VDA_MOUSE_WHEEL;
-    e.wheel = 1;
-    for (unsigned i = 0; i < VDA_MOUSE_QUEUE_MAX; i++)
-        CHECK_ACCEPTED(vda_mouse_queue_push(&q, &e, &why), why);
-    CHECK_REFUSED(vda_mouse_queue_push(&q, &e, &why), why);
-    e = mv(2);
-    CHECK_REFUSED(vda_mouse_queue_push(&q, &e, &why), why);
-    /* Partial drain in order, then room again (wrap-around). */
-    n = vda_mouse_queue_drain(&q, out, 10);
-    CHECK_EQ(n, 10);
-    CHECK_ACCEPTED(vda_mouse_queue_push(&q, &e, &why), why);
-    e = mv(3);
-    CHECK_ACCEPTED(vda_mouse_queue_push(&q, &e, &why), why); /* merged */
-    n = vda_mouse_queue_drain(&q, out, VDA_MOUSE_QUEUE_MAX);
-    CHECK_EQ(n, VDA_MOUSE_QUEUE_MAX - 10 + 1);
-    CHECK(out[n - 1].action == VDA_MOUSE_MOVE && out[n - 1].nx == 3);
-    CHECK(out[0].action == VDA_MOUSE_WHEEL);
-}
-
 int main(void)
 {
     RUN_TEST(test_normalise_pixel_exact);
@@ -258,7 +197,5 @@ int main(void)
     RUN_TEST(test_button_edges);
     RUN_TEST(test_wheel_clicks);
     RUN_TEST(test_unknown_display_keeps_buttons);
-    RUN_TEST(test_queue_coalesces_moves_only);
-    RUN_TEST(test_queue_full_never_drops_edges);
     return vda_test_report("test_mouse_map");
 }

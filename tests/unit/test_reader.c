@@ -15,7 +15,7 @@ static vda_reader *new_reader(const vda_limits *lim)
 {
     vda_caps ours;
     vda_reader *r;
-    vda_caps_agent_default(&ours);
+    CAPS_OF(&ours, GUEST_CAPS);
     memset(&rec, 0, sizeof(rec));
     r = vda_reader_new(&recorder_ops, &rec, &ours, lim);
     rec.reader = r;

@@ -8,6 +8,7 @@
 
 #include "vda_le.h"
 #include "vda_validate.h"
+#include "test_wire.h"
 #include "vda_test.h"
 
 static const char *why;
@@ -27,7 +28,7 @@ static void setup(void)
     vda_caps ours, peer;
     static const unsigned gtk[] = { 0, 1, 2, 4, 5, 6, 12, 14, 16, 17 };
     vda_limits_default(&L);
-    vda_caps_agent_default(&ours);
+    CAPS_OF(&ours, GUEST_CAPS);
     vda_negotiated_init(&N0, &ours);
     vda_caps_init(&peer);
     for (size_t i = 0; i < sizeof(gtk) / sizeof(gtk[0]); i++)

@@ -4,6 +4,7 @@
 
 #include "vda_le.h"
 #include "vda_views.h"
+#include "test_wire.h"
 #include "vda_test.h"
 
 static const char *why;
@@ -12,7 +13,7 @@ static vda_negotiated NX;
 static void setup(void)
 {
     vda_caps ours, peer;
-    vda_caps_agent_default(&ours);
+    CAPS_OF(&ours, GUEST_CAPS);
     vda_caps_init(&peer);
     vda_caps_set(&peer, VD_AGENT_CAP_CLIPBOARD_SELECTION);
     vda_caps_set(&peer, VD_AGENT_CAP_CLIPBOARD_GRAB_SERIAL);

@@ -7,6 +7,13 @@
 #include "vda_le.h"
 #include "vda_limits.h"
 
+void caps_of(vda_caps *c, const unsigned *bits, size_t n)
+{
+    vda_caps_init(c);
+    for (size_t i = 0; i < n; i++)
+        vda_caps_set(c, bits[i]);
+}
+
 void tbuf_put(tbuf *b, const void *data, size_t len)
 {
     if (b->len + len > b->cap) {

@@ -9,7 +9,27 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "vda_caps.h"
 #include "vda_reader.h"
+
+/* c = exactly the listed VD_AGENT_CAP_* bits: each test spells out the set
+ * it relies on. */
+void caps_of(vda_caps *c, const unsigned *bits, size_t n);
+#define CAPS_OF(c, ...)                                                     \
+    caps_of((c), (const unsigned[]){__VA_ARGS__},                           \
+            sizeof((const unsigned[]){__VA_ARGS__}) / sizeof(unsigned))
+
+/* A guest with every feature on (the service's bits and the agent's, as
+ * README lists them): the usual "ours" of these tests. */
+#define GUEST_CAPS                                                          \
+    VD_AGENT_CAP_MOUSE_STATE, VD_AGENT_CAP_MONITORS_CONFIG,                 \
+        VD_AGENT_CAP_REPLY, VD_AGENT_CAP_DISPLAY_CONFIG,                    \
+        VD_AGENT_CAP_CLIPBOARD_BY_DEMAND, VD_AGENT_CAP_CLIPBOARD_SELECTION, \
+        VD_AGENT_CAP_SPARSE_MONITORS_CONFIG,                                \
+        VD_AGENT_CAP_GUEST_LINEEND_CRLF, VD_AGENT_CAP_MAX_CLIPBOARD,        \
+        VD_AGENT_CAP_GRAPHICS_DEVICE_INFO,                                  \
+        VD_AGENT_CAP_CLIPBOARD_NO_RELEASE_ON_REGRAB,                        \
+        VD_AGENT_CAP_CLIPBOARD_GRAB_SERIAL
 
 typedef struct tbuf {
     uint8_t *p;

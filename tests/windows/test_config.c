@@ -82,10 +82,12 @@ static void test_defaults_without_keys(void)
   finish_log(L"defaults");
   CHECK_EQ(cfg.log_level, VDA_LOG_INFO);
   CHECK_EQ(cfg.clipboard_enabled, 1);
+  CHECK_EQ(cfg.max_clipboard_mib, 100);
   CHECK_EQ(cfg.file_xfer_enabled, 1);
   CHECK(cfg.download_dir[0] == 0);
   CHECK_EQ(cfg.source.log_level, VDA_CONFIG_DEFAULT);
   CHECK_EQ(cfg.source.clipboard_enabled, VDA_CONFIG_DEFAULT);
+  CHECK_EQ(cfg.source.max_clipboard_mib, VDA_CONFIG_DEFAULT);
   CHECK_EQ(cfg.source.file_xfer_enabled, VDA_CONFIG_DEFAULT);
   CHECK_EQ(cfg.source.download_dir, VDA_CONFIG_DEFAULT);
   CHECK(strstr(g_log, "WARN") == NULL); /* missing keys are not errors */
@@ -97,11 +99,17 @@ static void test_settings_are_read(void)
   clean();
   set_sz(SETTING, L"LogLevel", REG_SZ, L"Debug");
   set_dword(SETTING, L"ClipboardEnabled", 0);
+  set_dword(SETTING, L"MaxClipboard", 250);
   set_dword(SETTING, L"FileTransferEnabled", 0);
   set_sz(SETTING, L"DownloadFolder", REG_SZ, L"D:\\Incoming");
+  set_dword(SETTING, L"FileTransferNotify", 2);
   load(&cfg);
+  CHECK_EQ(cfg.file_xfer_notify, VDA_CONFIG_NOTIFY_OPEN_FOLDER);
+  CHECK_EQ(cfg.source.file_xfer_notify, VDA_CONFIG_SETTING);
   CHECK_EQ(cfg.log_level, VDA_LOG_DEBUG);
   CHECK_EQ(cfg.clipboard_enabled, 0);
+  CHECK_EQ(cfg.max_clipboard_mib, 250);
+  CHECK_EQ(cfg.source.max_clipboard_mib, VDA_CONFIG_SETTING);
   CHECK_EQ(cfg.file_xfer_enabled, 0);
   CHECK(wcscmp(cfg.download_dir, L"D:\\Incoming") == 0);
   CHECK_EQ(cfg.source.log_level, VDA_CONFIG_SETTING);
@@ -118,6 +126,8 @@ static void test_policy_wins(void)
   set_dword(SETTING, L"ClipboardEnabled", 1);
   set_dword(SETTING, L"FileTransferEnabled", 1);
   set_sz(SETTING, L"DownloadFolder", REG_SZ, L"D:\\Incoming");
+  set_dword(SETTING, L"MaxClipboard", 250);
+  set_dword(POLICY, L"MaxClipboard", 20);
   set_dword(POLICY, L"LogLevel", 1); /* DWORD form: warn */
   set_dword(POLICY, L"ClipboardEnabled", 0);
   /* FileTransferEnabled: no policy, the setting stays */
@@ -127,10 +137,31 @@ static void test_policy_wins(void)
   CHECK_EQ(cfg.source.log_level, VDA_CONFIG_POLICY);
   CHECK_EQ(cfg.clipboard_enabled, 0);
   CHECK_EQ(cfg.source.clipboard_enabled, VDA_CONFIG_POLICY);
+  CHECK_EQ(cfg.max_clipboard_mib, 20);
+  CHECK_EQ(cfg.source.max_clipboard_mib, VDA_CONFIG_POLICY);
   CHECK_EQ(cfg.file_xfer_enabled, 1);
   CHECK_EQ(cfg.source.file_xfer_enabled, VDA_CONFIG_SETTING);
   CHECK(wcscmp(cfg.download_dir, L"\\\\server\\share\\drop") == 0);
   CHECK_EQ(cfg.source.download_dir, VDA_CONFIG_POLICY);
+}
+
+/* A REG_EXPAND_SZ folder stays unexpanded: the writer expands it for the
+ * signed-in user, not with LocalSystem's environment. */
+static void test_expand_folder_kept_for_the_user(void)
+{
+  vda_config cfg;
+  clean();
+  set_sz(SETTING, L"DownloadFolder", REG_EXPAND_SZ, L"%USERPROFILE%\\Drop");
+  set_dword(SETTING, L"FileTransferNotify", 3); /* out of range: ignored */
+  load(&cfg);
+  CHECK(wcscmp(cfg.download_dir, L"%USERPROFILE%\\Drop") == 0);
+  CHECK_EQ(cfg.source.download_dir, VDA_CONFIG_SETTING);
+  CHECK_EQ(cfg.file_xfer_notify, VDA_CONFIG_NOTIFY_BALLOON);
+  CHECK_EQ(cfg.source.file_xfer_notify, VDA_CONFIG_DEFAULT);
+  /* A relative path is refused even when it comes through a variable. */
+  set_sz(SETTING, L"DownloadFolder", REG_EXPAND_SZ, L"%NO_SUCH_VARIABLE_VDA%\\Drop");
+  load(&cfg);
+  CHECK(cfg.download_dir[0] == 0);
 }
 
 static void test_empty_policy_folder_forces_default(void)
@@ -153,6 +184,7 @@ static void test_bad_values_are_logged_and_ignored(void)
   set_sz(SETTING, L"ClipboardEnabled", REG_SZ, L"0");       /* wrong type */
   set_dword(SETTING, L"FileTransferEnabled", 2);            /* out of range */
   set_dword(SETTING, L"DownloadFolder", 7);                 /* wrong type */
+  set_sz(SETTING, L"MaxClipboard", REG_SZ, L"200");         /* wrong type */
   /* Policy: over-long folder, 64-bit LogLevel, relative clipboard nonsense */
   wcscpy(long_path, L"C:\\");
   for (int i = 0; i < 300; i++)
@@ -163,6 +195,7 @@ static void test_bad_values_are_logged_and_ignored(void)
     set_raw(POLICY, L"LogLevel", REG_QWORD, &q, sizeof(q));
   }
   set_dword(POLICY, L"ClipboardEnabled", 0xffffffffu);
+  set_dword(POLICY, L"MaxClipboard", 0);                    /* out of range */
 
   start_log(L"bad");
   load(&cfg);
@@ -170,10 +203,12 @@ static void test_bad_values_are_logged_and_ignored(void)
   /* Every value keeps its default. */
   CHECK_EQ(cfg.log_level, VDA_LOG_INFO);
   CHECK_EQ(cfg.clipboard_enabled, 1);
+  CHECK_EQ(cfg.max_clipboard_mib, 100);
   CHECK_EQ(cfg.file_xfer_enabled, 1);
   CHECK(cfg.download_dir[0] == 0);
   CHECK_EQ(cfg.source.log_level, VDA_CONFIG_DEFAULT);
   CHECK_EQ(cfg.source.clipboard_enabled, VDA_CONFIG_DEFAULT);
+  CHECK_EQ(cfg.source.max_clipboard_mib, VDA_CONFIG_DEFAULT);
   CHECK_EQ(cfg.source.file_xfer_enabled, VDA_CONFIG_DEFAULT);
   CHECK_EQ(cfg.source.download_dir, VDA_CONFIG_DEFAULT);
   /* ...and each was logged as a warning naming key, value and reason. */
@@ -188,6 +223,8 @@ static void test_bad_values_are_logged_and_ignored(void)
   CHECK(strstr(g_log, "policy\\LogLevel: expected REG_SZ (error, warn, info, debug) or "
                       "REG_DWORD 0..3, found REG_QWORD") != NULL);
   CHECK(strstr(g_log, "policy\\ClipboardEnabled: 4294967295 is out of range") != NULL);
+  CHECK(strstr(g_log, "setting\\MaxClipboard: expected REG_DWORD, found REG_SZ") != NULL);
+  CHECK(strstr(g_log, "policy\\MaxClipboard: 0 is out of range 1..1024; ignored") != NULL);
   fputs(g_log, stderr); /* shows what an administrator would read */
 }
 
@@ -209,6 +246,38 @@ static void test_bad_policy_keeps_setting(void)
   CHECK(strstr(g_log, "\"relative\\dir\" is not an absolute path") != NULL);
 }
 
+/* MaxClipboard's bounds are inclusive; a bad policy keeps a good setting. */
+static void test_max_clipboard_range(void)
+{
+  vda_config cfg;
+  clean();
+  set_dword(SETTING, L"MaxClipboard", 1);
+  load(&cfg);
+  CHECK_EQ(cfg.max_clipboard_mib, 1);
+  set_dword(SETTING, L"MaxClipboard", 1024);
+  load(&cfg);
+  CHECK_EQ(cfg.max_clipboard_mib, 1024);
+  CHECK_EQ(cfg.source.max_clipboard_mib, VDA_CONFIG_SETTING);
+  set_dword(POLICY, L"MaxClipboard", 1025);
+  start_log(L"maxclip");
+  load(&cfg);
+  finish_log(L"maxclip");
+  CHECK_EQ(cfg.max_clipboard_mib, 1024);
+  CHECK_EQ(cfg.source.max_clipboard_mib, VDA_CONFIG_SETTING);
+  CHECK(strstr(g_log, "policy\\MaxClipboard: 1025 is out of range 1..1024; ignored") != NULL);
+  set_dword(SETTING, L"MaxClipboard", 0);
+  load(&cfg);
+  CHECK_EQ(cfg.max_clipboard_mib, 100);
+  CHECK_EQ(cfg.source.max_clipboard_mib, VDA_CONFIG_DEFAULT);
+  {
+    unsigned long long q = 50;
+    set_raw(POLICY, L"MaxClipboard", REG_QWORD, &q, sizeof(q));
+  }
+  load(&cfg);
+  CHECK_EQ(cfg.max_clipboard_mib, 100);
+  CHECK_EQ(cfg.source.max_clipboard_mib, VDA_CONFIG_DEFAULT);
+}
+
 static void test_expand_sz_and_length_limits(void)
 {
   vda_config cfg;
@@ -217,7 +286,8 @@ static void test_expand_sz_and_length_limits(void)
   SetEnvironmentVariableW(L"VDA_TEST_DROP", L"C:\\drop");
   set_sz(SETTING, L"DownloadFolder", REG_EXPAND_SZ, L"%VDA_TEST_DROP%\\in");
   load(&cfg);
-  CHECK(wcscmp(cfg.download_dir, L"C:\\drop\\in") == 0);
+  /* Valid once expanded, kept as written for the user's expansion. */
+  CHECK(wcscmp(cfg.download_dir, L"%VDA_TEST_DROP%\\in") == 0);
   CHECK_EQ(cfg.source.download_dir, VDA_CONFIG_SETTING);
 
   /* Exactly VDA_CONFIG_DIR_MAX characters, stored without a terminator. */
@@ -248,13 +318,14 @@ static void test_log_line_names_sources(void)
   vda_config cfg;
   clean();
   set_dword(POLICY, L"FileTransferEnabled", 0);
+  set_dword(POLICY, L"MaxClipboard", 64);
   set_sz(SETTING, L"LogLevel", REG_SZ, L"warn");
   start_log(L"summary");
   load(&cfg);
   vda_config_log(&cfg);
   finish_log(L"summary");
   CHECK(strstr(g_log, "LogLevel=warn (setting) ClipboardEnabled=1 (default) "
-                      "FileTransferEnabled=0 (policy) DownloadFolder=\"\" (the user's "
+                      "MaxClipboard=64 MiB (policy) FileTransferEnabled=0 (policy) DownloadFolder=\"\" (the user's "
                       "Downloads) (default)") != NULL);
   CHECK(strcmp(vda_config_source_name(VDA_CONFIG_POLICY), "policy") == 0);
 }
@@ -301,8 +372,10 @@ int main(void)
   RUN_TEST(test_settings_are_read);
   RUN_TEST(test_policy_wins);
   RUN_TEST(test_empty_policy_folder_forces_default);
+  RUN_TEST(test_expand_folder_kept_for_the_user);
   RUN_TEST(test_bad_values_are_logged_and_ignored);
   RUN_TEST(test_bad_policy_keeps_setting);
+  RUN_TEST(test_max_clipboard_range);
   RUN_TEST(test_expand_sz_and_length_limits);
   RUN_TEST(test_log_line_names_sources);
   RUN_TEST(test_hklm_keys);

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# A 1 GiB file through the real client and server into Downloads, byte-exact,
+# with memory flat, while the display keeps following the client: resizes
+# sent during the transfer are answered in less than twice their idle
+# latency (client send -> REPLY, medians of 7).
+set -euo pipefail
+source "$VDA_SOURCE_DIR/tests/rig/rig.sh"
+source "$VDA_SOURCE_DIR/tests/e2e/e2e-lib.sh"
+
+E2E_WITH_X=1 e2e_setup
+for m in 1287x803 1600x900; do rig_add_mode "$m"; done
+e2e_xfer_downloads
+big=$RIG_TMP/one-gib.bin
+head -c $((1024 * 1024 * 1024)) /dev/urandom >"$big"
+e2e_install_service
+rig_wait_agent attached 60 || e2e_fail "the service never opened the port"
+out=$(/usr/bin/python3 "$VDA_SOURCE_DIR/tests/e2e/file_xfer.py" "$RIG_PORT" resize-during \
+  "$E2E_DOWNLOADS" "$big" 1287x803 1600x900 2>>"$RIG_TMP/client.log") \
+  || { echo "$out"; e2e_fail "1 GiB transfer or resize during it"; }
+echo "$out"
+agent=$(e2e_wine_pids vdagent.exe); svc=$(e2e_wine_pids vdservice.exe)
+ahwm=$(( $(awk '/VmHWM/ {print $2}' "/proc/$agent/status") / 1024 ))
+shwm=$(( $(awk '/VmHWM/ {print $2}' "/proc/$svc/status") / 1024 ))
+[ "$ahwm" -lt 64 ] && [ "$shwm" -lt 64 ] || e2e_fail "peak memory vdagent $ahwm MiB, vdservice $shwm MiB (limit 64)"
+e2e_xfer_no_partial || e2e_fail "a temporary file was left"
+e2e_pass "1 GiB byte-exact; resize $(rig_json '"%s ms idle, %s ms during" % (j["idle_p50_ms"], j["during_p50_ms"])' <<<"$out"); peak vdagent $ahwm MiB, vdservice $shwm MiB"
+e2e_stop_service
