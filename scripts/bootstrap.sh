@@ -9,8 +9,8 @@ PACKAGES=(
   cmake ninja-build make pkg-config gcc clang
   gcc-mingw-w64-x86-64 gcc-mingw-w64-i686 binutils-mingw-w64-x86-64 binutils-mingw-w64-i686
   libz-mingw-w64-dev libspice-protocol-dev dpkg-dev
-  # sanitizers and fuzzers for the portable core
-  libclang-rt-14-dev
+  # sanitizers and fuzzers for the portable core; the one source style
+  libclang-rt-14-dev clang-format
   # the real host (libspice-server) and client (spice-gtk through GI)
   libspice-server-dev libglib2.0-dev gir1.2-spiceclientglib-2.0 python3-gi
   # the Windows side under Wine, the display and the clipboard

@@ -51,9 +51,9 @@ void vda_dispatch_caps(const vda_dispatch *d, vda_caps *out);
 bool vda_dispatch_message(vda_dispatch *d, uint32_t vd_type, const uint8_t *body, size_t size);
 
 typedef enum vda_dispatch_stream {
-  VDA_STREAM_TAKEN = 0,  /* the sink takes it */
-  VDA_STREAM_NO_SINK,    /* no enabled feature takes this type */
-  VDA_STREAM_REFUSED,    /* the sink refused it (and logged why) */
+  VDA_STREAM_TAKEN = 0, /* the sink takes it */
+  VDA_STREAM_NO_SINK,   /* no enabled feature takes this type */
+  VDA_STREAM_REFUSED,   /* the sink refused it (and logged why) */
 } vda_dispatch_stream;
 
 /* A new stream. One still in progress (the service always ends its streams,

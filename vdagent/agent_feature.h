@@ -64,7 +64,7 @@ typedef struct vda_stream_sink {
 
 typedef struct vda_feature {
   const char *name;
-  bool enabled; /* false: announces nothing, handles nothing */
+  bool enabled;  /* false: announces nothing, handles nothing */
   vda_caps caps; /* announced while enabled */
   void *ctx;     /* passed to every callback */
   const vda_msg_handler *handlers;

@@ -7,8 +7,8 @@ bool vda_agent_features_describe(vda_agent_features *af, const vda_config *conf,
 {
   memset(af, 0, sizeof(*af));
   af->list[VDA_FEATURE_SESSION].name = "session";
-  af->display = vda_display_feature_new(env, &af->list[VDA_FEATURE_DISPLAY],
-                                        &af->list[VDA_FEATURE_MOUSE]);
+  af->display =
+      vda_display_feature_new(env, &af->list[VDA_FEATURE_DISPLAY], &af->list[VDA_FEATURE_MOUSE]);
   af->clipboard = vda_clipboard_feature_new(env, conf->clipboard_enabled != 0,
                                             &af->list[VDA_FEATURE_CLIPBOARD]);
   af->xfer = vda_xfer_feature_new(env, conf, &af->list[VDA_FEATURE_XFER]);

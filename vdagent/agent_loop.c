@@ -60,14 +60,12 @@ static void on_announce(void *ctx, uint32_t vd_type, const uint8_t *body, size_t
     return;
   }
   refresh_negotiated(a, &peer);
-  LOG_DEBUG("client capabilities 0x%08x (request=%u)", (unsigned)peer.words[0],
-            (unsigned)request);
+  LOG_DEBUG("client capabilities 0x%08x (request=%u)", (unsigned)peer.words[0], (unsigned)request);
   /* request=1 means a client (re)connected: its limits and serials start over. */
   vda_dispatch_peer(&a->dispatch, request ? VDA_PEER_CONNECTED : VDA_PEER_UPDATE);
 }
 
-static void on_client_disconnected(void *ctx, uint32_t vd_type, const uint8_t *body,
-                                   size_t size)
+static void on_client_disconnected(void *ctx, uint32_t vd_type, const uint8_t *body, size_t size)
 {
   agent *a = ctx;
   (void)vd_type, (void)body, (void)size;
@@ -86,8 +84,8 @@ static void on_stream_begin(agent *a, const uint8_t *payload)
   vda_ipc_stream_begin b;
   vda_ipc_stream_begin_decode(payload, &b);
   if (vda_dispatch_stream_begin(&a->dispatch, &b) == VDA_STREAM_NO_SINK)
-    LOG_DEBUG("stream of %s (%llu bytes): not handled by this agent",
-              vda_type_name(b.vd_type), (unsigned long long)b.data_size);
+    LOG_DEBUG("stream of %s (%llu bytes): not handled by this agent", vda_type_name(b.vd_type),
+              (unsigned long long)b.data_size);
 }
 
 /* IPC frame kinds; agent messages go through the dispatch table. */
@@ -166,7 +164,9 @@ static bool agent_start(agent *a, const vda_config *conf)
       !vda_agent_features_start(&a->features, a->outbox))
     return false;
   session = &a->features.list[VDA_FEATURE_SESSION];
-  *session = (vda_feature){.name = "session", .enabled = true, .ctx = a,
+  *session = (vda_feature){.name = "session",
+                           .enabled = true,
+                           .ctx = a,
                            .handlers = session_handlers,
                            .nhandlers = sizeof(session_handlers) / sizeof(session_handlers[0])};
   vda_caps_init(&session->caps);
@@ -200,7 +200,8 @@ static bool agent_step(agent *a, int *rc)
     if (f->enabled && f->hold_input && f->hold_input(f->ctx))
       hold = true;
   }
-  if (hold != a->link.reading_paused && (err = vda_ipc_link_pause(&a->link, hold)) != ERROR_SUCCESS) {
+  if (hold != a->link.reading_paused &&
+      (err = vda_ipc_link_pause(&a->link, hold)) != ERROR_SUCCESS) {
     LOG_INFO("service pipe closed: %s", vda_win_strerror(err));
     return false;
   }

@@ -168,8 +168,8 @@ void vds_agent_stop(vds_agent *a)
   forget_agent(a, "service stopping");
   w = WaitForSingleObject(a->proc.process, VDS_STOP_AGENT_WAIT_MS);
   if (w != WAIT_OBJECT_0) {
-    LOG_WARN("agent pid %lu did not exit within %u ms: terminating it",
-             (unsigned long)a->proc.pid, VDS_STOP_AGENT_WAIT_MS);
+    LOG_WARN("agent pid %lu did not exit within %u ms: terminating it", (unsigned long)a->proc.pid,
+             VDS_STOP_AGENT_WAIT_MS);
     TerminateProcess(a->proc.process, 1);
     WaitForSingleObject(a->proc.process, VDS_STOP_AGENT_WAIT_MS);
   } else {
@@ -219,9 +219,8 @@ void vds_agent_on_session_event(vds_agent *a, uint32_t event, uint32_t session)
 {
   uint32_t agent_session = a->proc.process ? a->proc.session : VDS_NO_SESSION;
   DWORD console = WTSGetActiveConsoleSessionId();
-  vds_session_action act =
-      vds_session_decide((vds_session_event)event, session, agent_session,
-                         console == 0xFFFFFFFF ? VDS_NO_SESSION : console);
+  vds_session_action act = vds_session_decide((vds_session_event)event, session, agent_session,
+                                              console == 0xFFFFFFFF ? VDS_NO_SESSION : console);
 
   LOG_INFO("session %lu: %s (agent in %ld, console %ld)", (unsigned long)session,
            vds_session_event_name(event), (long)(int32_t)agent_session, (long)(int32_t)console);

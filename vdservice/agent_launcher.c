@@ -42,12 +42,10 @@ static DWORD make_pipe(vds_agent_proc *p, HANDLE *client)
   }
   sa.lpSecurityDescriptor = sd;
   sa.bInheritHandle = FALSE;
-  p->pipe = CreateNamedPipeW(p->pipe_name,
-                             PIPE_ACCESS_DUPLEX | FILE_FLAG_OVERLAPPED |
-                                 FILE_FLAG_FIRST_PIPE_INSTANCE,
-                             PIPE_TYPE_BYTE | PIPE_READMODE_BYTE | PIPE_WAIT |
-                                 PIPE_REJECT_REMOTE_CLIENTS,
-                             1, PIPE_BUFFER, PIPE_BUFFER, 0, &sa);
+  p->pipe = CreateNamedPipeW(
+      p->pipe_name, PIPE_ACCESS_DUPLEX | FILE_FLAG_OVERLAPPED | FILE_FLAG_FIRST_PIPE_INSTANCE,
+      PIPE_TYPE_BYTE | PIPE_READMODE_BYTE | PIPE_WAIT | PIPE_REJECT_REMOTE_CLIENTS, 1, PIPE_BUFFER,
+      PIPE_BUFFER, 0, &sa);
   if (p->pipe == INVALID_HANDLE_VALUE) {
     err = GetLastError();
     p->pipe = NULL;
@@ -163,8 +161,8 @@ DWORD vds_agent_launch(const wchar_t *exe_path, DWORD session, HANDLE job, vds_a
   si.lpAttributeList = HeapAlloc(GetProcessHeap(), 0, attr_size);
   if (!si.lpAttributeList ||
       !InitializeProcThreadAttributeList(si.lpAttributeList, 1, 0, &attr_size) ||
-      !UpdateProcThreadAttribute(si.lpAttributeList, 0, PROC_THREAD_ATTRIBUTE_HANDLE_LIST,
-                                 &client, sizeof(client), NULL, NULL)) {
+      !UpdateProcThreadAttribute(si.lpAttributeList, 0, PROC_THREAD_ATTRIBUTE_HANDLE_LIST, &client,
+                                 sizeof(client), NULL, NULL)) {
     err = si.lpAttributeList ? GetLastError() : ERROR_NOT_ENOUGH_MEMORY;
     LOG_ERROR("cannot prepare the handle list: %s", vda_win_strerror(err));
     goto out;

@@ -21,10 +21,10 @@
 #include <windows.h>
 
 typedef struct vds_agent_proc {
-  HANDLE process;     /* signalled when the agent exits */
+  HANDLE process; /* signalled when the agent exits */
   DWORD pid;
   DWORD session;
-  HANDLE pipe;        /* service end, overlapped, connected */
+  HANDLE pipe; /* service end, overlapped, connected */
   WCHAR pipe_name[96];
 } vds_agent_proc;
 

@@ -95,9 +95,15 @@ vds_session_action vds_session_decide(vds_session_event event, uint32_t session,
 
 const char *vds_session_event_name(uint32_t event)
 {
-  static const char *const names[] = {"?", "console-connect", "console-disconnect",
-                                      "remote-connect", "remote-disconnect", "logon",
-                                      "logoff", "lock", "unlock"};
+  static const char *const names[] = {"?",
+                                      "console-connect",
+                                      "console-disconnect",
+                                      "remote-connect",
+                                      "remote-disconnect",
+                                      "logon",
+                                      "logoff",
+                                      "lock",
+                                      "unlock"};
   return event < sizeof(names) / sizeof(names[0]) ? names[event] : "other";
 }
 

@@ -14,15 +14,14 @@ DWORD vds_eventlog_register(const wchar_t *exe_path)
 {
   HKEY key = NULL;
   DWORD types = EVENTLOG_ERROR_TYPE | EVENTLOG_WARNING_TYPE | EVENTLOG_INFORMATION_TYPE;
-  DWORD err = RegCreateKeyExW(HKEY_LOCAL_MACHINE, SOURCE_KEY, 0, NULL, 0, KEY_SET_VALUE, NULL,
-                              &key, NULL);
+  DWORD err =
+      RegCreateKeyExW(HKEY_LOCAL_MACHINE, SOURCE_KEY, 0, NULL, 0, KEY_SET_VALUE, NULL, &key, NULL);
   if (err != ERROR_SUCCESS)
     goto out;
   err = RegSetValueExW(key, L"EventMessageFile", 0, REG_EXPAND_SZ, (const BYTE *)exe_path,
                        (DWORD)((wcslen(exe_path) + 1) * sizeof(WCHAR)));
   if (err == ERROR_SUCCESS)
-    err = RegSetValueExW(key, L"TypesSupported", 0, REG_DWORD, (const BYTE *)&types,
-                         sizeof(types));
+    err = RegSetValueExW(key, L"TypesSupported", 0, REG_DWORD, (const BYTE *)&types, sizeof(types));
 
 out:
   if (key)

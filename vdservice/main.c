@@ -34,8 +34,7 @@ static void report(DWORD state, DWORD exit_code, DWORD wait_hint)
       state == SERVICE_START_PENDING
           ? 0
           : SERVICE_ACCEPT_STOP | SERVICE_ACCEPT_SHUTDOWN | SERVICE_ACCEPT_SESSIONCHANGE;
-  g_status.dwCheckPoint =
-      (state == SERVICE_RUNNING || state == SERVICE_STOPPED) ? 0 : checkpoint++;
+  g_status.dwCheckPoint = (state == SERVICE_RUNNING || state == SERVICE_STOPPED) ? 0 : checkpoint++;
   if (!SetServiceStatus(g_status_handle, &g_status))
     LOG_WARN("SetServiceStatus: %s", vda_win_strerror(GetLastError()));
 }

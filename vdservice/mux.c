@@ -18,8 +18,7 @@
 
 static void mux_log(const vds_mux *m, vds_log_level level, const char *func, const char *fmt,
                     ...) MUX_PRINTF;
-static void mux_log(const vds_mux *m, vds_log_level level, const char *func, const char *fmt,
-                    ...)
+static void mux_log(const vds_mux *m, vds_log_level level, const char *func, const char *fmt, ...)
 {
   char line[256];
   va_list ap;
@@ -351,8 +350,7 @@ void vds_mux_on_agent_frame(vds_mux *m, uint32_t type, const uint8_t *payload, s
     on_out_end(m, type == VDA_IPC_ABORT);
     break;
   default:
-    LOG(m, VDS_LOG_ERROR, "agent sent frame type %u, which only the service sends",
-        (unsigned)type);
+    LOG(m, VDS_LOG_ERROR, "agent sent frame type %u, which only the service sends", (unsigned)type);
     m->ops->agent_kill(m->ctx, "IPC protocol error");
     break;
   }

@@ -154,8 +154,8 @@ void vds_port_begin(vds_port *p, uint32_t type, uint32_t size)
 {
   const char *why = NULL;
   if (p->stream && !vds_port_out_begin(&p->out, type, size, &why))
-    LOG_ERROR("cannot start agent message type %u (%u bytes): %s", (unsigned)type,
-              (unsigned)size, why);
+    LOG_ERROR("cannot start agent message type %u (%u bytes): %s", (unsigned)type, (unsigned)size,
+              why);
 }
 
 void vds_port_write(vds_port *p, const void *data, size_t len)

@@ -15,9 +15,8 @@ static void set_recovery(SC_HANDLE svc)
       {SC_ACTION_RESTART, 10000},
       {SC_ACTION_RESTART, 60000},
   };
-  SERVICE_FAILURE_ACTIONSW fa = {.dwResetPeriod = 24 * 60 * 60,
-                                 .cActions = ARRAYSIZE(actions),
-                                 .lpsaActions = actions};
+  SERVICE_FAILURE_ACTIONSW fa = {
+      .dwResetPeriod = 24 * 60 * 60, .cActions = ARRAYSIZE(actions), .lpsaActions = actions};
   SERVICE_FAILURE_ACTIONS_FLAG flag = {.fFailureActionsOnNonCrashFailures = TRUE};
 
   if (!ChangeServiceConfig2W(svc, SERVICE_CONFIG_FAILURE_ACTIONS, &fa))
@@ -67,8 +66,8 @@ int vds_install(void)
     goto out;
   }
   svc = CreateServiceW(scm, VDS_SERVICE_NAME, VDS_SERVICE_DISPLAY, SERVICE_ALL_ACCESS,
-                       SERVICE_WIN32_OWN_PROCESS, SERVICE_AUTO_START, SERVICE_ERROR_NORMAL,
-                       quoted, NULL, NULL, NULL, NULL /* LocalSystem */, NULL);
+                       SERVICE_WIN32_OWN_PROCESS, SERVICE_AUTO_START, SERVICE_ERROR_NORMAL, quoted,
+                       NULL, NULL, NULL, NULL /* LocalSystem */, NULL);
   if (!svc && GetLastError() == ERROR_SERVICE_EXISTS) {
     /* Re-running install updates the registration in place. */
     svc = OpenServiceW(scm, VDS_SERVICE_NAME, SERVICE_ALL_ACCESS);

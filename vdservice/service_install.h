@@ -4,7 +4,7 @@
 
 #define VDS_SERVICE_NAME L"spice-agent"
 #define VDS_SERVICE_DISPLAY L"SPICE Agent"
-#define VDS_SERVICE_DESCRIPTION                                                              \
+#define VDS_SERVICE_DESCRIPTION                                                            \
   L"Connects this virtual machine to SPICE clients: display resolution, clipboard, mouse " \
   L"and file transfer."
 

@@ -85,58 +85,58 @@
 #define VDA_CLIP_MAX_PENDING 8u
 
 typedef enum vda_clip_do {
-    VDA_CLIP_DO_NOTHING = 0, /* log act->why */
-    VDA_CLIP_DO_SEND,        /* emit act->body (GRAB/RELEASE/REQUEST/small
+  VDA_CLIP_DO_NOTHING = 0, /* log act->why */
+  VDA_CLIP_DO_SEND,        /* emit act->body (GRAB/RELEASE/REQUEST/small
                                 CLIPBOARD answer) */
-    VDA_CLIP_DO_OWN,         /* client grabbed: take clipboard ownership with
+  VDA_CLIP_DO_OWN,         /* client grabbed: take clipboard ownership with
                                 delayed rendering of act->types */
-    VDA_CLIP_DO_EMPTY,       /* empty the clipboard if our window owns it */
-    VDA_CLIP_DO_DELAY_EMPTY, /* arm a VDA_CLIP_RELEASE_DELAY_MS timer, then
+  VDA_CLIP_DO_EMPTY,       /* empty the clipboard if our window owns it */
+  VDA_CLIP_DO_DELAY_EMPTY, /* arm a VDA_CLIP_RELEASE_DELAY_MS timer, then
                                 call vda_clip_release_timer() */
-    VDA_CLIP_DO_SERVE,       /* read the guest clipboard as act->type, then
+  VDA_CLIP_DO_SERVE,       /* read the guest clipboard as act->type, then
                                 call vda_clip_serve_result() */
-    VDA_CLIP_DO_STREAM,      /* send CLIPBOARD act->type with act->size bytes
-                                (vda_begin_clipboard + the data) */
-    VDA_CLIP_DO_ACCEPT_DATA, /* client data (act->size bytes of act->type)
+  VDA_CLIP_DO_STREAM,      /* send CLIPBOARD act->type with act->size bytes
+                                (vda_body_clipboard head + the data) */
+  VDA_CLIP_DO_ACCEPT_DATA, /* client data (act->size bytes of act->type)
                                 answers our request: render it */
-    VDA_CLIP_DO_DISCARD_DATA /* drop the client data; see act->fail_request */
+  VDA_CLIP_DO_DISCARD_DATA /* drop the client data; see act->fail_request */
 } vda_clip_do;
 
 typedef struct vda_clip_action {
-    vda_clip_do what;
-    const char *why;           /* static text, always set */
-    uint32_t type;             /* SERVE, STREAM, ACCEPT_DATA, failed request */
-    uint64_t size;             /* STREAM, ACCEPT_DATA */
-    /* A pending request of type `type` ends without data: wake its
+  vda_clip_do what;
+  const char *why; /* static text, always set */
+  uint32_t type;   /* SERVE, STREAM, ACCEPT_DATA, failed request */
+  uint64_t size;   /* STREAM, ACCEPT_DATA */
+  /* A pending request of type `type` ends without data: wake its
      * WM_RENDERFORMAT with nothing (DISCARD_DATA, NOTHING). */
-    bool fail_request;
-    /* Wake every WM_RENDERFORMAT wait with nothing (disconnect, release). */
-    bool cancel_pending;
-    /* Disarm the delayed-release timer (a GRAB arrived in time, ...). */
-    bool cancel_release_timer;
-    uint32_t ntypes;           /* OWN */
-    uint32_t types[VDA_MAX_GRAB_TYPES];
-    vda_body body;             /* SEND */
+  bool fail_request;
+  /* Wake every WM_RENDERFORMAT wait with nothing (disconnect, release). */
+  bool cancel_pending;
+  /* Disarm the delayed-release timer (a GRAB arrived in time, ...). */
+  bool cancel_release_timer;
+  uint32_t ntypes; /* OWN */
+  uint32_t types[VDA_MAX_GRAB_TYPES];
+  vda_body body; /* SEND */
 } vda_clip_action;
 
 typedef struct vda_clip_state {
-    bool enabled;
-    vda_negotiated neg;        /* a copy: the glue may live on another thread */
-    vda_limits lim;
-    int32_t peer_max;          /* client MAX_CLIPBOARD, -1 = none */
-    uint32_t serial;           /* next serial we send / expect */
-    /* Our grab (guest -> client). */
-    bool guest_grabbed;
-    uint32_t n_guest_types;
-    uint32_t guest_types[VDA_MAX_GRAB_TYPES];
-    /* The client's grab (client -> guest, delayed rendering). */
-    bool client_owns;
-    bool release_delayed;      /* old-peer RELEASE waiting for its timer */
-    uint32_t n_client_types;
-    uint32_t client_types[VDA_MAX_GRAB_TYPES];
-    /* Our REQUESTs in the order sent. */
-    uint32_t n_pending;
-    uint32_t pending[VDA_CLIP_MAX_PENDING];
+  bool enabled;
+  vda_negotiated neg; /* a copy: the glue may live on another thread */
+  vda_limits lim;
+  int32_t peer_max; /* client MAX_CLIPBOARD, -1 = none */
+  uint32_t serial;  /* next serial we send / expect */
+  /* Our grab (guest -> client). */
+  bool guest_grabbed;
+  uint32_t n_guest_types;
+  uint32_t guest_types[VDA_MAX_GRAB_TYPES];
+  /* The client's grab (client -> guest, delayed rendering). */
+  bool client_owns;
+  bool release_delayed; /* old-peer RELEASE waiting for its timer */
+  uint32_t n_client_types;
+  uint32_t client_types[VDA_MAX_GRAB_TYPES];
+  /* Our REQUESTs in the order sent. */
+  uint32_t n_pending;
+  uint32_t pending[VDA_CLIP_MAX_PENDING];
 } vda_clip_state;
 
 /* Capability bits of clipboard sharing: set when enabled, cleared (with the
@@ -147,8 +147,7 @@ void vda_clip_caps(bool enabled, vda_caps *c);
  * view says CLIPBOARD_BY_DEMAND. */
 void vda_clip_init(vda_clip_state *s, bool enabled, const vda_limits *lim);
 /* The negotiated view or the client's MAX_CLIPBOARD changed (copied). */
-void vda_clip_set_negotiated(vda_clip_state *s, const vda_negotiated *n,
-                             int32_t peer_max);
+void vda_clip_set_negotiated(vda_clip_state *s, const vda_negotiated *n, int32_t peer_max);
 /* Effective limit for data in either direction. */
 uint64_t vda_clip_limit(const vda_clip_state *s);
 
@@ -156,54 +155,46 @@ uint64_t vda_clip_limit(const vda_clip_state *s);
  * the previous client's ownership dropped (EMPTY when it owned). */
 vda_clip_do vda_clip_client_connected(vda_clip_state *s, vda_clip_action *act);
 /* CLIENT_DISCONNECTED: same drop, without a new client. */
-vda_clip_do vda_clip_client_disconnected(vda_clip_state *s,
-                                         vda_clip_action *act);
+vda_clip_do vda_clip_client_disconnected(vda_clip_state *s, vda_clip_action *act);
 
 /* The guest clipboard changed.  types: VD_AGENT_CLIPBOARD_* available now
  * (the glue maps CF_UNICODETEXT -> UTF8_TEXT, DIB/DIBV5/BITMAP -> PNG+BMP,
  * "PNG" -> PNG; empty when the clipboard was emptied or holds nothing we
  * can offer).  own_change: our window is the clipboard owner (echo of our
  * own delayed-render ownership).  -> SEND GRAB / SEND RELEASE / NOTHING. */
-vda_clip_do vda_clip_guest_changed(vda_clip_state *s, const uint32_t *types,
-                                   size_t ntypes, bool own_change,
-                                   vda_clip_action *act);
+vda_clip_do vda_clip_guest_changed(vda_clip_state *s, const uint32_t *types, size_t ntypes,
+                                   bool own_change, vda_clip_action *act);
 
 /* Client CLIPBOARD_GRAB (parsed with the same negotiated view).
  * -> OWN (with the types we can render) / NOTHING. */
-vda_clip_do vda_clip_client_grab(vda_clip_state *s,
-                                 const vda_clipboard_grab *g,
+vda_clip_do vda_clip_client_grab(vda_clip_state *s, const vda_clipboard_grab *g,
                                  vda_clip_action *act);
 /* Convenience for the glue: parse a validated CLIPBOARD_GRAB, _REQUEST or
  * _RELEASE body with the state's negotiated view and dispatch it to the
  * function below that handles it.  Other types, or a body the view refuses,
  * -> NOTHING with the reason. */
-vda_clip_do vda_clip_client_message(vda_clip_state *s, uint32_t vd_type,
-                                    const uint8_t *body, size_t size,
-                                    vda_clip_action *act);
+vda_clip_do vda_clip_client_message(vda_clip_state *s, uint32_t vd_type, const uint8_t *body,
+                                    size_t size, vda_clip_action *act);
 /* Client CLIPBOARD_RELEASE -> EMPTY / DELAY_EMPTY / NOTHING. */
-vda_clip_do vda_clip_client_release(vda_clip_state *s, uint8_t selection,
-                                    vda_clip_action *act);
+vda_clip_do vda_clip_client_release(vda_clip_state *s, uint8_t selection, vda_clip_action *act);
 /* The delayed-release timer fired -> EMPTY / NOTHING. */
 vda_clip_do vda_clip_release_timer(vda_clip_state *s, vda_clip_action *act);
 /* Client CLIPBOARD_REQUEST -> SERVE / SEND (empty answer) / NOTHING. */
-vda_clip_do vda_clip_client_request(vda_clip_state *s, uint8_t selection,
-                                    uint32_t type, vda_clip_action *act);
+vda_clip_do vda_clip_client_request(vda_clip_state *s, uint8_t selection, uint32_t type,
+                                    vda_clip_action *act);
 /* After SERVE: ok=false when the data could not be read or converted;
  * size: bytes to send.  -> STREAM / SEND (empty answer). */
-vda_clip_do vda_clip_serve_result(vda_clip_state *s, uint32_t type, bool ok,
-                                  uint64_t size, vda_clip_action *act);
+vda_clip_do vda_clip_serve_result(vda_clip_state *s, uint32_t type, bool ok, uint64_t size,
+                                  vda_clip_action *act);
 
 /* WM_RENDERFORMAT wants type -> SEND REQUEST (now pending) / NOTHING. */
-vda_clip_do vda_clip_request_data(vda_clip_state *s, uint32_t type,
-                                  vda_clip_action *act);
+vda_clip_do vda_clip_request_data(vda_clip_state *s, uint32_t type, vda_clip_action *act);
 /* The glue's deadline for a pending request of type passed: forget it
  * (data arriving later is discarded). -> NOTHING (fail_request). */
-vda_clip_do vda_clip_request_timeout(vda_clip_state *s, uint32_t type,
-                                     vda_clip_action *act);
+vda_clip_do vda_clip_request_timeout(vda_clip_state *s, uint32_t type, vda_clip_action *act);
 /* A CLIPBOARD from the client (header only: selection, type, data size).
  * -> ACCEPT_DATA / DISCARD_DATA. */
-vda_clip_do vda_clip_client_data(vda_clip_state *s, uint8_t selection,
-                                 uint32_t type, uint64_t size,
+vda_clip_do vda_clip_client_data(vda_clip_state *s, uint8_t selection, uint32_t type, uint64_t size,
                                  vda_clip_action *act);
 
 #endif /* VDA_CLIP_STATE_H */

@@ -12,155 +12,153 @@
  * "one U+FFFD per maximal subpart" hold. */
 static uint32_t decode_utf8(const uint8_t *in, size_t n, size_t *i)
 {
-    uint8_t b = in[*i];
-    uint32_t cp;
-    unsigned need;
-    uint8_t lo = 0x80, hi = 0xBF; /* range of the first continuation byte */
+  uint8_t b = in[*i];
+  uint32_t cp;
+  unsigned need;
+  uint8_t lo = 0x80, hi = 0xBF; /* range of the first continuation byte */
 
-    if (b < 0x80) {
-        (*i)++;
-        return b;
-    }
-    if (b >= 0xC2 && b <= 0xDF) {
-        need = 1;
-        cp = b & 0x1Fu;
-    } else if (b >= 0xE0 && b <= 0xEF) {
-        need = 2;
-        cp = b & 0x0Fu;
-        if (b == 0xE0)
-            lo = 0xA0; /* below: overlong */
-        else if (b == 0xED)
-            hi = 0x9F; /* above: UTF-16 surrogates */
-    } else if (b >= 0xF0 && b <= 0xF4) {
-        need = 3;
-        cp = b & 0x07u;
-        if (b == 0xF0)
-            lo = 0x90; /* below: overlong */
-        else if (b == 0xF4)
-            hi = 0x8F; /* above: > U+10FFFF */
-    } else {
-        /* 80..BF stray continuation, C0/C1 always overlong, F5..FF never
+  if (b < 0x80) {
+    (*i)++;
+    return b;
+  }
+  if (b >= 0xC2 && b <= 0xDF) {
+    need = 1;
+    cp = b & 0x1Fu;
+  } else if (b >= 0xE0 && b <= 0xEF) {
+    need = 2;
+    cp = b & 0x0Fu;
+    if (b == 0xE0)
+      lo = 0xA0; /* below: overlong */
+    else if (b == 0xED)
+      hi = 0x9F; /* above: UTF-16 surrogates */
+  } else if (b >= 0xF0 && b <= 0xF4) {
+    need = 3;
+    cp = b & 0x07u;
+    if (b == 0xF0)
+      lo = 0x90; /* below: overlong */
+    else if (b == 0xF4)
+      hi = 0x8F; /* above: > U+10FFFF */
+  } else {
+    /* 80..BF stray continuation, C0/C1 always overlong, F5..FF never
          * valid: a subpart of length one. */
-        (*i)++;
-        return VDA_REPLACEMENT_CHAR;
-    }
+    (*i)++;
+    return VDA_REPLACEMENT_CHAR;
+  }
 
-    size_t j = *i + 1;
-    for (unsigned k = 0; k < need; k++, j++) {
-        if (j >= n) { /* cut short by the end of input */
-            *i = j;
-            return VDA_REPLACEMENT_CHAR;
-        }
-        uint8_t c = in[j];
-        if (c < lo || c > hi) { /* cut short: c starts the next unit */
-            *i = j;
-            return VDA_REPLACEMENT_CHAR;
-        }
-        cp = (cp << 6) | (c & 0x3Fu);
-        lo = 0x80;
-        hi = 0xBF;
+  size_t j = *i + 1;
+  for (unsigned k = 0; k < need; k++, j++) {
+    if (j >= n) { /* cut short by the end of input */
+      *i = j;
+      return VDA_REPLACEMENT_CHAR;
     }
-    *i = j;
-    return cp;
+    uint8_t c = in[j];
+    if (c < lo || c > hi) { /* cut short: c starts the next unit */
+      *i = j;
+      return VDA_REPLACEMENT_CHAR;
+    }
+    cp = (cp << 6) | (c & 0x3Fu);
+    lo = 0x80;
+    hi = 0xBF;
+  }
+  *i = j;
+  return cp;
 }
 
-size_t vda_utf8_to_utf16(const uint8_t *in, size_t n, uint16_t *out,
-                         size_t out_cap)
+size_t vda_utf8_to_utf16(const uint8_t *in, size_t n, uint16_t *out, size_t out_cap)
 {
-    size_t need = 0;   /* units of the whole conversion */
-    size_t wrote = 0;  /* units written (excluding the NUL) */
-    bool full = (out == NULL || out_cap == 0);
-    size_t room = full ? 0 : out_cap - 1; /* one unit kept for the NUL */
-    size_t i = 0;
+  size_t need = 0;  /* units of the whole conversion */
+  size_t wrote = 0; /* units written (excluding the NUL) */
+  bool full = (out == NULL || out_cap == 0);
+  size_t room = full ? 0 : out_cap - 1; /* one unit kept for the NUL */
+  size_t i = 0;
 
-    while (i < n && in[i] != 0) {
-        uint32_t cp = decode_utf8(in, n, &i);
-        size_t units = cp >= 0x10000u ? 2 : 1;
-        /* Each unit comes from at least one input byte (a pair from four),
+  while (i < n && in[i] != 0) {
+    uint32_t cp = decode_utf8(in, n, &i);
+    size_t units = cp >= 0x10000u ? 2 : 1;
+    /* Each unit comes from at least one input byte (a pair from four),
          * so need <= i <= n: no overflow. */
-        need += units;
-        if (full)
-            continue;
-        if (room - wrote < units) {
-            full = true; /* never split a pair; stop writing for good */
-            continue;
-        }
-        if (units == 2) {
-            cp -= 0x10000u;
-            out[wrote++] = (uint16_t)(0xD800u | (cp >> 10));
-            out[wrote++] = (uint16_t)(0xDC00u | (cp & 0x3FFu));
-        } else {
-            out[wrote++] = (uint16_t)cp;
-        }
+    need += units;
+    if (full)
+      continue;
+    if (room - wrote < units) {
+      full = true; /* never split a pair; stop writing for good */
+      continue;
     }
-    if (out != NULL && out_cap > 0)
-        out[wrote] = 0;
-    return need;
+    if (units == 2) {
+      cp -= 0x10000u;
+      out[wrote++] = (uint16_t)(0xD800u | (cp >> 10));
+      out[wrote++] = (uint16_t)(0xDC00u | (cp & 0x3FFu));
+    } else {
+      out[wrote++] = (uint16_t)cp;
+    }
+  }
+  if (out != NULL && out_cap > 0)
+    out[wrote] = 0;
+  return need;
 }
 
-size_t vda_utf16_to_utf8_ex(const uint16_t *in, size_t n_units, uint8_t *out,
-                            size_t out_cap, size_t *written)
+size_t vda_utf16_to_utf8_ex(const uint16_t *in, size_t n_units, uint8_t *out, size_t out_cap,
+                            size_t *written)
 {
-    size_t need = 0;
-    size_t wrote = 0;
-    bool full = (out == NULL);
-    size_t i = 0;
+  size_t need = 0;
+  size_t wrote = 0;
+  bool full = (out == NULL);
+  size_t i = 0;
 
-    while (i < n_units && in[i] != 0) {
-        uint32_t u = in[i++];
-        uint32_t cp = u;
-        if (u >= 0xD800u && u <= 0xDBFFu) {
-            if (i < n_units && in[i] >= 0xDC00u && in[i] <= 0xDFFFu) {
-                cp = 0x10000u + ((u - 0xD800u) << 10) + (in[i] - 0xDC00u);
-                i++;
-            } else {
-                cp = VDA_REPLACEMENT_CHAR; /* high surrogate alone */
-            }
-        } else if (u >= 0xDC00u && u <= 0xDFFFu) {
-            cp = VDA_REPLACEMENT_CHAR; /* low surrogate alone */
-        }
-
-        size_t len = cp < 0x80u ? 1 : cp < 0x800u ? 2 : cp < 0x10000u ? 3 : 4;
-        if (need > SIZE_MAX - len)
-            need = SIZE_MAX; /* saturate: the caller cannot allocate it */
-        else
-            need += len;
-        if (full)
-            continue;
-        if (out_cap - wrote < len) {
-            full = true; /* never split a sequence */
-            continue;
-        }
-        uint8_t *p = out + wrote;
-        switch (len) {
-        case 1:
-            p[0] = (uint8_t)cp;
-            break;
-        case 2:
-            p[0] = (uint8_t)(0xC0u | (cp >> 6));
-            p[1] = (uint8_t)(0x80u | (cp & 0x3Fu));
-            break;
-        case 3:
-            p[0] = (uint8_t)(0xE0u | (cp >> 12));
-            p[1] = (uint8_t)(0x80u | ((cp >> 6) & 0x3Fu));
-            p[2] = (uint8_t)(0x80u | (cp & 0x3Fu));
-            break;
-        default:
-            p[0] = (uint8_t)(0xF0u | (cp >> 18));
-            p[1] = (uint8_t)(0x80u | ((cp >> 12) & 0x3Fu));
-            p[2] = (uint8_t)(0x80u | ((cp >> 6) & 0x3Fu));
-            p[3] = (uint8_t)(0x80u | (cp & 0x3Fu));
-            break;
-        }
-        wrote += len;
+  while (i < n_units && in[i] != 0) {
+    uint32_t u = in[i++];
+    uint32_t cp = u;
+    if (u >= 0xD800u && u <= 0xDBFFu) {
+      if (i < n_units && in[i] >= 0xDC00u && in[i] <= 0xDFFFu) {
+        cp = 0x10000u + ((u - 0xD800u) << 10) + (in[i] - 0xDC00u);
+        i++;
+      } else {
+        cp = VDA_REPLACEMENT_CHAR; /* high surrogate alone */
+      }
+    } else if (u >= 0xDC00u && u <= 0xDFFFu) {
+      cp = VDA_REPLACEMENT_CHAR; /* low surrogate alone */
     }
-    if (written != NULL)
-        *written = wrote;
-    return need;
+
+    size_t len = cp < 0x80u ? 1 : cp < 0x800u ? 2 : cp < 0x10000u ? 3 : 4;
+    if (need > SIZE_MAX - len)
+      need = SIZE_MAX; /* saturate: the caller cannot allocate it */
+    else
+      need += len;
+    if (full)
+      continue;
+    if (out_cap - wrote < len) {
+      full = true; /* never split a sequence */
+      continue;
+    }
+    uint8_t *p = out + wrote;
+    switch (len) {
+    case 1:
+      p[0] = (uint8_t)cp;
+      break;
+    case 2:
+      p[0] = (uint8_t)(0xC0u | (cp >> 6));
+      p[1] = (uint8_t)(0x80u | (cp & 0x3Fu));
+      break;
+    case 3:
+      p[0] = (uint8_t)(0xE0u | (cp >> 12));
+      p[1] = (uint8_t)(0x80u | ((cp >> 6) & 0x3Fu));
+      p[2] = (uint8_t)(0x80u | (cp & 0x3Fu));
+      break;
+    default:
+      p[0] = (uint8_t)(0xF0u | (cp >> 18));
+      p[1] = (uint8_t)(0x80u | ((cp >> 12) & 0x3Fu));
+      p[2] = (uint8_t)(0x80u | ((cp >> 6) & 0x3Fu));
+      p[3] = (uint8_t)(0x80u | (cp & 0x3Fu));
+      break;
+    }
+    wrote += len;
+  }
+  if (written != NULL)
+    *written = wrote;
+  return need;
 }
 
-size_t vda_utf16_to_utf8(const uint16_t *in, size_t n_units, uint8_t *out,
-                         size_t out_cap)
+size_t vda_utf16_to_utf8(const uint16_t *in, size_t n_units, uint8_t *out, size_t out_cap)
 {
-    return vda_utf16_to_utf8_ex(in, n_units, out, out_cap, NULL);
+  return vda_utf16_to_utf8_ex(in, n_units, out, out_cap, NULL);
 }

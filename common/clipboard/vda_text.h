@@ -44,8 +44,7 @@
  * terminating NUL, which is always written when out_cap > 0; the text
  * written is complete exactly when the return value is < out_cap.
  * Typical use: m = f(in, n, NULL, 0); buffer of m + 1 units; f(..., m + 1). */
-size_t vda_utf8_to_utf16(const uint8_t *in, size_t n, uint16_t *out,
-                         size_t out_cap);
+size_t vda_utf8_to_utf16(const uint8_t *in, size_t n, uint16_t *out, size_t out_cap);
 
 /* UTF-16 (at most n_units, stopping at the first NUL unit) -> UTF-8, as the
  * protocol carries it: NOT NUL-terminated.  Returns the exact byte length of
@@ -54,12 +53,11 @@ size_t vda_utf8_to_utf16(const uint8_t *in, size_t n, uint16_t *out,
  * bytes; when the return value is <= out_cap, out holds exactly that many
  * bytes.  Typical use: m = f(in, n, NULL, 0); buffer of m bytes (m may be
  * 0); f(..., m). */
-size_t vda_utf16_to_utf8(const uint16_t *in, size_t n_units, uint8_t *out,
-                         size_t out_cap);
+size_t vda_utf16_to_utf8(const uint16_t *in, size_t n_units, uint8_t *out, size_t out_cap);
 
 /* Same as vda_utf16_to_utf8(), and *written (if not NULL) receives the
  * number of bytes actually written (< return value when truncated). */
-size_t vda_utf16_to_utf8_ex(const uint16_t *in, size_t n_units, uint8_t *out,
-                            size_t out_cap, size_t *written);
+size_t vda_utf16_to_utf8_ex(const uint16_t *in, size_t n_units, uint8_t *out, size_t out_cap,
+                            size_t *written);
 
 #endif /* VDA_TEXT_H */

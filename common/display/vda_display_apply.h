@@ -33,42 +33,39 @@
 #include "vda_display_plan.h"
 
 typedef struct vda_display_ops {
-    /* Fill s with the guest's displays, EnumDisplayDevices order. */
-    bool (*enumerate)(void *ctx, vda_display_set *s, const char **why);
-    /* Does the driver accept mode m on g although it does not list it?
+  /* Fill s with the guest's displays, EnumDisplayDevices order. */
+  bool (*enumerate)(void *ctx, vda_display_set *s, const char **why);
+  /* Does the driver accept mode m on g although it does not list it?
      * (ChangeDisplaySettingsExW with CDS_TEST.)  May be NULL. */
-    bool (*test_mode)(void *ctx, const vda_guest_display *g, vda_mode m);
-    /* QXL escape: make the driver offer mode m on g.  false with *why when
+  bool (*test_mode)(void *ctx, const vda_guest_display *g, vda_mode m);
+  /* QXL escape: make the driver offer mode m on g.  false with *why when
      * the adapter has no such escape (not QXL, Wine).  May be NULL. */
-    bool (*qxl_custom_mode)(void *ctx, const vda_guest_display *g, vda_mode m,
-                            const char **why);
-    /* Stage t for g without applying it (CDS_UPDATEREGISTRY|CDS_NORESET,
+  bool (*qxl_custom_mode)(void *ctx, const vda_guest_display *g, vda_mode m, const char **why);
+  /* Stage t for g without applying it (CDS_UPDATEREGISTRY|CDS_NORESET,
      * plus CDS_SET_PRIMARY when t->primary; t->enable false: detach). */
-    bool (*stage)(void *ctx, const vda_guest_display *g,
-                  const vda_display_target *t, const char **why);
-    /* Apply everything staged, once. */
-    bool (*commit)(void *ctx, const char **why);
+  bool (*stage)(void *ctx, const vda_guest_display *g, const vda_display_target *t,
+                const char **why);
+  /* Apply everything staged, once. */
+  bool (*commit)(void *ctx, const char **why);
 } vda_display_ops;
 
 typedef struct vda_display_result {
-    bool success;  /* REPLY SUCCESS */
-    bool applied;  /* a new layout was committed */
-    bool restored; /* applying failed and the previous layout was restored */
-    const char *why; /* static; set whenever success is false */
-    vda_display_plan plan;
+  bool success;    /* REPLY SUCCESS */
+  bool applied;    /* a new layout was committed */
+  bool restored;   /* applying failed and the previous layout was restored */
+  const char *why; /* static; set whenever success is false */
+  vda_display_plan plan;
 } vda_display_result;
 
 /* Apply request r.  map may be NULL.  Returns res->success.  Allocates two
  * vda_display_set (about 100 KiB) for the duration of the call. */
-bool vda_display_apply(const vda_display_ops *ops, void *ctx,
-                       const vda_display_request *r,
+bool vda_display_apply(const vda_display_ops *ops, void *ctx, const vda_display_request *r,
                        const vda_display_idmap *map, vda_display_result *res);
 
 /* DISPLAY_CONFIG SET_COLOR_DEPTH: every attached non-mirror display keeps
  * its size and position and gets depth (8, 16, 24 or 32); same staging,
  * commit and restore as above. */
-bool vda_display_set_depth(const vda_display_ops *ops, void *ctx,
-                           uint32_t depth, const char **why);
+bool vda_display_set_depth(const vda_display_ops *ops, void *ctx, uint32_t depth, const char **why);
 
 /* VD_AGENT_SUCCESS or VD_AGENT_ERROR for the REPLY. */
 uint32_t vda_display_reply_error(const vda_display_result *res);

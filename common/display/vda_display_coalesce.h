@@ -23,20 +23,18 @@
 #include "vda_display_plan.h"
 
 typedef struct vda_display_coalescer {
-    bool pending;
-    uint32_t owed;       /* REPLYs owed for the pending request */
-    uint64_t superseded; /* total configs replaced before being applied */
-    vda_display_request req;
+  bool pending;
+  uint32_t owed;       /* REPLYs owed for the pending request */
+  uint64_t superseded; /* total configs replaced before being applied */
+  vda_display_request req;
 } vda_display_coalescer;
 
 void vda_display_coalescer_init(vda_display_coalescer *c);
 /* Store r as the newest pending request.  Returns true when it replaced one
  * that was never applied. */
-bool vda_display_coalescer_put(vda_display_coalescer *c,
-                               const vda_display_request *r);
+bool vda_display_coalescer_put(vda_display_coalescer *c, const vda_display_request *r);
 /* Move the pending request to *out; *owed = REPLYs to send with its result.
  * false (nothing written) when nothing is pending. */
-bool vda_display_coalescer_take(vda_display_coalescer *c,
-                                vda_display_request *out, uint32_t *owed);
+bool vda_display_coalescer_take(vda_display_coalescer *c, vda_display_request *out, uint32_t *owed);
 
 #endif /* VDA_DISPLAY_COALESCE_H */

@@ -29,20 +29,20 @@
 #include "vda_views.h"
 
 typedef enum vda_effect {
-    VDA_EFFECT_WALLPAPER,
-    VDA_EFFECT_FONT_SMOOTH,
-    VDA_EFFECT_ANIMATION,
-    VDA_EFFECT_COUNT
+  VDA_EFFECT_WALLPAPER,
+  VDA_EFFECT_FONT_SMOOTH,
+  VDA_EFFECT_ANIMATION,
+  VDA_EFFECT_COUNT
 } vda_effect;
 
 typedef struct vda_effects_ops {
-    bool (*get)(void *ctx, vda_effect e, uint32_t *value);
-    bool (*set)(void *ctx, vda_effect e, uint32_t value);
+  bool (*get)(void *ctx, vda_effect e, uint32_t *value);
+  bool (*set)(void *ctx, vda_effect e, uint32_t value);
 } vda_effects_ops;
 
 typedef struct vda_effects {
-    bool disabled[VDA_EFFECT_COUNT]; /* we turned it off */
-    uint32_t saved[VDA_EFFECT_COUNT]; /* value to restore */
+  bool disabled[VDA_EFFECT_COUNT];  /* we turned it off */
+  uint32_t saved[VDA_EFFECT_COUNT]; /* value to restore */
 } vda_effects;
 
 void vda_effects_init(vda_effects *e);
@@ -53,13 +53,11 @@ void vda_effects_init(vda_effects *e);
  * vda_display_set_depth(dops, dctx, ...) (dops may be NULL: refused).
  * Every step is tried; returns false (first reason in *why) if any failed:
  * that is the REPLY's ERROR. */
-bool vda_effects_configure(vda_effects *e, const vda_effects_ops *ops,
-                           void *ctx, const vda_display_config *dc,
-                           const vda_display_ops *dops, void *dctx,
+bool vda_effects_configure(vda_effects *e, const vda_effects_ops *ops, void *ctx,
+                           const vda_display_config *dc, const vda_display_ops *dops, void *dctx,
                            const char **why);
 
 /* Client gone: restore every effect we disabled. */
-bool vda_effects_restore(vda_effects *e, const vda_effects_ops *ops, void *ctx,
-                         const char **why);
+bool vda_effects_restore(vda_effects *e, const vda_effects_ops *ops, void *ctx, const char **why);
 
 #endif /* VDA_DISPLAY_EFFECTS_H */

@@ -23,8 +23,8 @@
 #define VDA_DISPLAY_PX_MAX 16384u
 
 typedef struct vda_rect {
-    int32_t x, y;
-    uint32_t w, h;
+  int32_t x, y;
+  uint32_t w, h;
 } vda_rect;
 
 /*
@@ -46,14 +46,8 @@ typedef struct vda_rect {
  * Refused (false, static *why): n == 0 or > VDA_LAYOUT_MAX, primary >= n,
  * a size of 0 or above VDA_DISPLAY_PX_MAX.
  */
-bool vda_layout_normalise(vda_rect *r, uint32_t n, uint32_t primary,
-                          bool use_pos, const char **why);
-
-/* True when r[primary] is at 0,0, no two rectangles overlap and every
- * rectangle is connected to the primary through shared edges (corners
- * alone do not count: Windows moves such displays).  Used by the tests and
- * as a last check before anything is applied. */
-bool vda_layout_is_normal(const vda_rect *r, uint32_t n, uint32_t primary);
+bool vda_layout_normalise(vda_rect *r, uint32_t n, uint32_t primary, bool use_pos,
+                          const char **why);
 
 /* Smallest rectangle covering r[0..n) (the virtual desktop). n > 0. */
 vda_rect vda_layout_bounds(const vda_rect *r, uint32_t n);

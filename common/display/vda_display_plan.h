@@ -54,33 +54,33 @@
 #define VDA_DISPLAY_ADDR_MAX 64u
 
 typedef enum vda_adapter_kind {
-    VDA_ADAPTER_QXL,
-    VDA_ADAPTER_OTHER,  /* passed-through GPU, virtio-gpu, VGA, Citrix ... */
-    VDA_ADAPTER_MIRROR, /* DISPLAY_DEVICE_MIRRORING_DRIVER: never touched */
+  VDA_ADAPTER_QXL,
+  VDA_ADAPTER_OTHER,  /* passed-through GPU, virtio-gpu, VGA, Citrix ... */
+  VDA_ADAPTER_MIRROR, /* DISPLAY_DEVICE_MIRRORING_DRIVER: never touched */
 } vda_adapter_kind;
 
 typedef struct vda_mode {
-    uint32_t width, height, depth;
+  uint32_t width, height, depth;
 } vda_mode;
 
 typedef struct vda_guest_display {
-    uint32_t device_index;  /* iDevNum in EnumDisplayDevicesW order */
-    vda_adapter_kind kind;
-    bool has_qxl_id;
-    uint32_t qxl_id;        /* QxlDeviceID registry value */
-    bool custom_modes;      /* the QXL custom-mode escape may be tried */
-    char address[VDA_DISPLAY_ADDR_MAX]; /* "" when unknown */
-    uint32_t output;        /* index of this display on its adapter */
-    bool attached, primary;
-    int32_t x, y;           /* current position (attached) */
-    vda_mode current;       /* current (or registry) mode */
-    uint32_t nmodes;
-    vda_mode modes[VDA_DISPLAY_MODES_MAX];
+  uint32_t device_index; /* iDevNum in EnumDisplayDevicesW order */
+  vda_adapter_kind kind;
+  bool has_qxl_id;
+  uint32_t qxl_id;                    /* QxlDeviceID registry value */
+  bool custom_modes;                  /* the QXL custom-mode escape may be tried */
+  char address[VDA_DISPLAY_ADDR_MAX]; /* "" when unknown */
+  uint32_t output;                    /* index of this display on its adapter */
+  bool attached, primary;
+  int32_t x, y;     /* current position (attached) */
+  vda_mode current; /* current (or registry) mode */
+  uint32_t nmodes;
+  vda_mode modes[VDA_DISPLAY_MODES_MAX];
 } vda_guest_display;
 
 typedef struct vda_display_set {
-    uint32_t count;
-    vda_guest_display d[VDA_DISPLAY_MAX];
+  uint32_t count;
+  vda_guest_display d[VDA_DISPLAY_MAX];
 } vda_display_set;
 
 /* Add m to g's mode list unless present.  false when the list is full or m
@@ -90,13 +90,13 @@ bool vda_display_add_mode(vda_guest_display *g, vda_mode m);
 /* A bounded, host-endian copy of a MONITORS_CONFIG: what the coalescer keeps
  * and the executor consumes (the message body can be freed). */
 typedef struct vda_display_req_mon {
-    uint32_t width, height, depth; /* 0 x 0: detach (sparse configs) */
-    int32_t x, y;
+  uint32_t width, height, depth; /* 0 x 0: detach (sparse configs) */
+  int32_t x, y;
 } vda_display_req_mon;
 typedef struct vda_display_request {
-    uint32_t count;
-    bool use_pos; /* USE_POS set and the client announced MONITORS_CONFIG_POSITION */
-    vda_display_req_mon mon[VDA_DISPLAY_REQ_MAX];
+  uint32_t count;
+  bool use_pos; /* USE_POS set and the client announced MONITORS_CONFIG_POSITION */
+  vda_display_req_mon mon[VDA_DISPLAY_REQ_MAX];
 } vda_display_request;
 
 /* Copy a parsed config.  A width or height of 0 means "disabled" (the
@@ -105,21 +105,19 @@ typedef struct vda_display_request {
  * hint from an agent).  Refused: more than VDA_DISPLAY_REQ_MAX entries, a
  * side above VDA_DISPLAY_PX_MAX, a depth other than 0, 8, 16, 24, 32.
  * n NULL: positions are not honoured. */
-bool vda_display_request_from_config(const vda_monitors_config *mc,
-                                     const vda_negotiated *n,
-                                     vda_display_request *out,
-                                     const char **why);
+bool vda_display_request_from_config(const vda_monitors_config *mc, const vda_negotiated *n,
+                                     vda_display_request *out, const char **why);
 
 /* GRAPHICS_DEVICE_INFO reduced to what the mapping needs. */
 typedef struct vda_display_idmap_entry {
-    uint32_t display_id;        /* channel_id + monitor_id */
-    uint32_t device_display_id; /* output index on the device */
-    char address[VDA_DISPLAY_ADDR_MAX];
+  uint32_t display_id;        /* channel_id + monitor_id */
+  uint32_t device_display_id; /* output index on the device */
+  char address[VDA_DISPLAY_ADDR_MAX];
 } vda_display_idmap_entry;
 typedef struct vda_display_idmap {
-    uint32_t count;
-    uint32_t skipped; /* entries dropped: id >= 16, address too long, dup */
-    vda_display_idmap_entry e[VDA_DISPLAY_MAX];
+  uint32_t count;
+  uint32_t skipped; /* entries dropped: id >= 16, address too long, dup */
+  vda_display_idmap_entry e[VDA_DISPLAY_MAX];
 } vda_display_idmap;
 
 /* Build from a validated iterator (vda_parse_graphics_info).  Never fails:
@@ -133,31 +131,31 @@ void vda_display_map_ids(const vda_display_set *s, const vda_display_idmap *map,
                          int32_t guest_of_id[VDA_DISPLAY_MAX]);
 
 typedef enum vda_mode_source {
-    VDA_MODE_KEEP,     /* unmanaged or not in the request: mode unchanged */
-    VDA_MODE_EXACT,    /* the driver lists (or accepted) the exact size */
-    VDA_MODE_CUSTOM,   /* QXL escape registers the size first */
-    VDA_MODE_FALLBACK, /* largest listed mode that fits (or smallest) */
-    VDA_MODE_DETACH,   /* 0x0 entry, or a managed id the config omits */
+  VDA_MODE_KEEP,     /* unmanaged or not in the request: mode unchanged */
+  VDA_MODE_EXACT,    /* the driver lists (or accepted) the exact size */
+  VDA_MODE_CUSTOM,   /* QXL escape registers the size first */
+  VDA_MODE_FALLBACK, /* largest listed mode that fits (or smallest) */
+  VDA_MODE_DETACH,   /* 0x0 entry, or a managed id the config omits */
 } vda_mode_source;
 
 typedef struct vda_display_target {
-    uint32_t guest;      /* index into vda_display_set.d */
-    int32_t display_id;  /* -1: unmanaged */
-    bool enable;
-    bool primary;        /* becomes (or stays) the primary: CDS_SET_PRIMARY */
-    bool changed;        /* differs from the current state: must be staged */
-    vda_mode_source source;
-    vda_mode mode;       /* mode to set when enable */
-    vda_mode requested;  /* what the client asked (managed, enabled) */
-    int32_t x, y;        /* normalised position when enable */
+  uint32_t guest;     /* index into vda_display_set.d */
+  int32_t display_id; /* -1: unmanaged */
+  bool enable;
+  bool primary; /* becomes (or stays) the primary: CDS_SET_PRIMARY */
+  bool changed; /* differs from the current state: must be staged */
+  vda_mode_source source;
+  vda_mode mode;      /* mode to set when enable */
+  vda_mode requested; /* what the client asked (managed, enabled) */
+  int32_t x, y;       /* normalised position when enable */
 } vda_display_target;
 
 typedef struct vda_display_plan {
-    uint32_t count;      /* one target per non-mirror guest display */
-    vda_display_target t[VDA_DISPLAY_MAX];
-    uint32_t unmapped;   /* enabled requests with no guest display */
-    uint32_t fallbacks;  /* enabled requests that did not get their size */
-    bool exact;          /* unmapped == 0 && fallbacks == 0 */
+  uint32_t count; /* one target per non-mirror guest display */
+  vda_display_target t[VDA_DISPLAY_MAX];
+  uint32_t unmapped;  /* enabled requests with no guest display */
+  uint32_t fallbacks; /* enabled requests that did not get their size */
+  bool exact;         /* unmapped == 0 && fallbacks == 0 */
 } vda_display_plan;
 
 /*
@@ -179,16 +177,13 @@ typedef struct vda_display_plan {
  * Refused: no guest display; no enabled request maps to a guest display
  * (applying it would leave the client with a blank screen).
  */
-bool vda_display_plan_make(const vda_display_set *s,
-                           const vda_display_request *r,
-                           const vda_display_idmap *map,
-                           vda_display_plan *out, const char **why);
+bool vda_display_plan_make(const vda_display_set *s, const vda_display_request *r,
+                           const vda_display_idmap *map, vda_display_plan *out, const char **why);
 
 /* The current desktop per display id (for the mouse): rects[id].w == 0 when
  * the id has no attached display.  Returns the virtual desktop (bounds of
  * all attached non-mirror displays; 0-sized when there are none). */
-vda_rect vda_display_current_rects(const vda_display_set *s,
-                                   const vda_display_idmap *map,
+vda_rect vda_display_current_rects(const vda_display_set *s, const vda_display_idmap *map,
                                    vda_rect rects[VDA_DISPLAY_MAX]);
 
 #endif /* VDA_DISPLAY_PLAN_H */

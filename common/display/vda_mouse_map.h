@@ -44,32 +44,32 @@
 #define VDA_MOUSE_QUEUE_MAX 64u
 
 typedef enum vda_mouse_action {
-    VDA_MOUSE_MOVE,
-    VDA_MOUSE_DOWN,
-    VDA_MOUSE_UP,
-    VDA_MOUSE_WHEEL,
+  VDA_MOUSE_MOVE,
+  VDA_MOUSE_DOWN,
+  VDA_MOUSE_UP,
+  VDA_MOUSE_WHEEL,
 } vda_mouse_action;
 
 typedef enum vda_mouse_button {
-    VDA_BUTTON_NONE,
-    VDA_BUTTON_LEFT,
-    VDA_BUTTON_MIDDLE,
-    VDA_BUTTON_RIGHT,
-    VDA_BUTTON_SIDE,  /* XBUTTON1 */
-    VDA_BUTTON_EXTRA, /* XBUTTON2 */
+  VDA_BUTTON_NONE,
+  VDA_BUTTON_LEFT,
+  VDA_BUTTON_MIDDLE,
+  VDA_BUTTON_RIGHT,
+  VDA_BUTTON_SIDE,  /* XBUTTON1 */
+  VDA_BUTTON_EXTRA, /* XBUTTON2 */
 } vda_mouse_button;
 
 typedef struct vda_mouse_event {
-    vda_mouse_action action;
-    vda_mouse_button button; /* DOWN / UP */
-    int32_t wheel;           /* WHEEL: +1 up (away from the user), -1 down */
-    bool absolute;           /* nx, ny valid: the event happens there */
-    uint16_t nx, ny;         /* 0..65535 over the virtual desktop */
+  vda_mouse_action action;
+  vda_mouse_button button; /* DOWN / UP */
+  int32_t wheel;           /* WHEEL: +1 up (away from the user), -1 down */
+  bool absolute;           /* nx, ny valid: the event happens there */
+  uint16_t nx, ny;         /* 0..65535 over the virtual desktop */
 } vda_mouse_event;
 
 typedef struct vda_mouse_layout {
-    vda_rect display[VDA_MOUSE_DISPLAYS]; /* per display id; w == 0: none */
-    vda_rect desktop;                     /* the virtual desktop */
+  vda_rect display[VDA_MOUSE_DISPLAYS]; /* per display id; w == 0: none */
+  vda_rect desktop;                     /* the virtual desktop */
 } vda_mouse_layout;
 
 /* Map pixel p (desktop coordinates) over [origin, origin + size) to
@@ -77,9 +77,9 @@ typedef struct vda_mouse_layout {
 uint16_t vda_mouse_normalise(int64_t p, int32_t origin, uint32_t size);
 
 typedef struct vda_mouse_mapper {
-    uint32_t buttons; /* held L/M/R/side/extra bits of the last state */
-    bool has_pos;
-    uint16_t nx, ny;  /* last position sent */
+  uint32_t buttons; /* held L/M/R/side/extra bits of the last state */
+  bool has_pos;
+  uint16_t nx, ny; /* last position sent */
 } vda_mouse_mapper;
 
 void vda_mouse_mapper_init(vda_mouse_mapper *m);
@@ -94,9 +94,7 @@ void vda_mouse_mapper_init(vda_mouse_mapper *m);
  * never lost) at the current pointer position, and *why tells why the move
  * was dropped (NULL otherwise).  x, y beyond the display are clamped to it.
  */
-size_t vda_mouse_map_state(vda_mouse_mapper *m, const vda_mouse_layout *l,
-                           const vda_mouse_state *s,
-                           vda_mouse_event out[VDA_MOUSE_EVENTS_MAX],
-                           const char **why);
+size_t vda_mouse_map_state(vda_mouse_mapper *m, const vda_mouse_layout *l, const vda_mouse_state *s,
+                           vda_mouse_event out[VDA_MOUSE_EVENTS_MAX], const char **why);
 
 #endif /* VDA_MOUSE_MAP_H */

@@ -21,9 +21,9 @@ bool vda_body_use_serial(const vda_negotiated *n);
 /* 4 when the selection prefix is in use, else 0. */
 uint64_t vda_body_selection_size(const vda_negotiated *n);
 
-#define VDA_BODY_CHECK(name)                                              \
-    bool name(const uint8_t *b, size_t size, const vda_negotiated *n,     \
-              const vda_limits *lim, const char **why)
+#define VDA_BODY_CHECK(name)                                                               \
+  bool name(const uint8_t *b, size_t size, const vda_negotiated *n, const vda_limits *lim, \
+            const char **why)
 VDA_BODY_CHECK(vda_check_monitors_config);
 VDA_BODY_CHECK(vda_check_reply);
 VDA_BODY_CHECK(vda_check_clipboard);
@@ -41,10 +41,9 @@ VDA_BODY_CHECK(vda_check_graphics_info);
 
 /* The fixed prefixes of the streamed types, checked against the whole
  * body's size before any data byte has arrived. */
-bool vda_check_clipboard_prefix(const uint8_t *p, uint64_t body_size,
-                                const vda_negotiated *n, const vda_limits *lim,
-                                const char **why);
-bool vda_check_xfer_data_prefix(const uint8_t *p, uint64_t body_size,
+bool vda_check_clipboard_prefix(const uint8_t *p, uint64_t body_size, const vda_negotiated *n,
                                 const vda_limits *lim, const char **why);
+bool vda_check_xfer_data_prefix(const uint8_t *p, uint64_t body_size, const vda_limits *lim,
+                                const char **why);
 
 #endif /* VDA_BODY_CHECKS_H */

@@ -15,7 +15,8 @@
  *     bits are announced by one side only (the client announces
  *     FILE_XFER_DETAILED_ERRORS and MONITORS_CONFIG_POSITION; the agent
  *     announces SPARSE_MONITORS_CONFIG, GUEST_LINEEND_CRLF, MAX_CLIPBOARD,
- *     GRAPHICS_DEVICE_INFO, AUDIO_VOLUME_SYNC and the peer reacts to them).
+ *     GRAPHICS_DEVICE_INFO, AUDIO_VOLUME_SYNC and the peer reacts to them;
+ *     those need no helper: the code that announces them knows).
  * Until the peer has announced, its set is empty: no extension is used.
  */
 #ifndef VDA_CAPS_H
@@ -28,7 +29,7 @@
 #include <spice/vd_agent.h>
 
 typedef struct vda_caps {
-    uint32_t words[VD_AGENT_CAPS_SIZE];
+  uint32_t words[VD_AGENT_CAPS_SIZE];
 } vda_caps;
 
 /* Empty set. */
@@ -51,13 +52,13 @@ const char *vda_cap_name(unsigned cap);
  * more than VDA_MAX_CAPS_WORDS words.  *request receives the request field
  * (non-zero: the peer wants our capabilities back).  On failure *why gets a
  * static reason and out is left empty. */
-bool vda_caps_parse(const uint8_t *body, size_t size, vda_caps *out,
-                    uint32_t *request, const char **why);
+bool vda_caps_parse(const uint8_t *body, size_t size, vda_caps *out, uint32_t *request,
+                    const char **why);
 
 typedef struct vda_negotiated {
-    vda_caps ours;
-    vda_caps peer;
-    bool peer_known; /* the peer has announced since the last reset */
+  vda_caps ours;
+  vda_caps peer;
+  bool peer_known; /* the peer has announced since the last reset */
 } vda_negotiated;
 
 /* ours copied, peer empty/unknown. */
@@ -77,21 +78,11 @@ bool vda_use_grab_serial(const vda_negotiated *n);
 bool vda_use_no_release_on_regrab(const vda_negotiated *n);
 /* FILE_XFER_STATUS values 4..7 and detail bytes (the client announces it). */
 bool vda_use_detailed_errors(const vda_negotiated *n);
-/* We announced MAX_CLIPBOARD, so the client tells us its limit. */
-bool vda_use_max_clipboard(const vda_negotiated *n);
 /* The client honours monitor positions (client announces it). */
 bool vda_use_monitor_position(const vda_negotiated *n);
 /* 0x0 MONITORS_CONFIG entries mean "disabled" (we announced it). */
 bool vda_use_sparse_monitors(const vda_negotiated *n);
-/* We announced GUEST_LINEEND_CRLF: the client converts line ends, so the
- * agent exchanges CRLF text unchanged. */
-bool vda_use_crlf(const vda_negotiated *n);
 /* Clipboard by demand (GRAB/REQUEST) is usable: both sides announced it. */
 bool vda_use_clipboard_by_demand(const vda_negotiated *n);
-/* We announced GRAPHICS_DEVICE_INFO, so the server sends it (server-made
- * message: the client's bit is irrelevant). */
-bool vda_use_graphics_device_info(const vda_negotiated *n);
-/* We announced AUDIO_VOLUME_SYNC, so the client sends volume updates. */
-bool vda_use_audio_volume_sync(const vda_negotiated *n);
 
 #endif /* VDA_CAPS_H */

@@ -29,22 +29,21 @@
 typedef bool (*vda_emit_fn)(void *ctx, const uint8_t *chunk, size_t len);
 
 typedef struct vda_framer {
-    uint8_t chunk[VDA_CHUNK_HEADER_SIZE + VDA_CHUNK_MAX_PAYLOAD];
-    size_t fill;        /* payload bytes in chunk */
-    uint32_t body_size;
-    uint32_t written;   /* body bytes accepted so far */
-    bool active;
-    vda_emit_fn emit;
-    void *ctx;
+  uint8_t chunk[VDA_CHUNK_HEADER_SIZE + VDA_CHUNK_MAX_PAYLOAD];
+  size_t fill; /* payload bytes in chunk */
+  uint32_t body_size;
+  uint32_t written; /* body bytes accepted so far */
+  bool active;
+  vda_emit_fn emit;
+  void *ctx;
 } vda_framer;
 
 /* Start a message of body_size bytes on port 1. A zero-size body is emitted
  * at once. Refused while another message is in progress. */
-bool vda_framer_begin(vda_framer *f, uint32_t type, uint32_t body_size,
-                      vda_emit_fn emit, void *ctx, const char **why);
-/* Append body bytes; emits every full chunk and the final one. */
-bool vda_framer_write(vda_framer *f, const void *data, size_t len,
+bool vda_framer_begin(vda_framer *f, uint32_t type, uint32_t body_size, vda_emit_fn emit, void *ctx,
                       const char **why);
+/* Append body bytes; emits every full chunk and the final one. */
+bool vda_framer_write(vda_framer *f, const void *data, size_t len, const char **why);
 /* True between begin and the last body byte. */
 bool vda_framer_active(const vda_framer *f);
 /* Forget a message in progress (its start may already be on the wire). */

@@ -40,41 +40,39 @@
 #define VDA_IPC_MAX_PAYLOAD (128u * 1024u)
 
 typedef enum vda_ipc_type {
-    VDA_IPC_HELLO = 1,
-    VDA_IPC_HELLO_ACK = 2,
-    VDA_IPC_PING = 3,
-    VDA_IPC_PONG = 4,
-    VDA_IPC_MESSAGE = 5,
-    VDA_IPC_STREAM_BEGIN = 6,
-    VDA_IPC_OUT_BEGIN = 7,
-    VDA_IPC_DATA = 8,
-    VDA_IPC_END = 9,
-    VDA_IPC_ABORT = 10,
-    VDA_IPC_SESSION = 11,
-    VDA_IPC_TYPE_END
+  VDA_IPC_HELLO = 1,
+  VDA_IPC_HELLO_ACK = 2,
+  VDA_IPC_PING = 3,
+  VDA_IPC_PONG = 4,
+  VDA_IPC_MESSAGE = 5,
+  VDA_IPC_STREAM_BEGIN = 6,
+  VDA_IPC_OUT_BEGIN = 7,
+  VDA_IPC_DATA = 8,
+  VDA_IPC_END = 9,
+  VDA_IPC_ABORT = 10,
+  VDA_IPC_SESSION = 11,
+  VDA_IPC_TYPE_END
 } vda_ipc_type;
 
 #define VDA_IPC_SESSION_LOCKED 1u
 
-typedef void (*vda_ipc_frame_fn)(void *ctx, uint32_t type, const uint8_t *payload,
-                                 size_t size);
+typedef void (*vda_ipc_frame_fn)(void *ctx, uint32_t type, const uint8_t *payload, size_t size);
 
 typedef struct vda_ipc_decoder {
-    uint8_t header[VDA_IPC_HEADER_SIZE];
-    size_t have;      /* bytes of the current header or payload collected */
-    uint32_t type;
-    uint32_t size;
-    bool in_payload;
-    bool broken;
-    uint8_t *payload; /* VDA_IPC_MAX_PAYLOAD bytes, allocated once */
-    vda_ipc_frame_fn on_frame;
-    void *ctx;
+  uint8_t header[VDA_IPC_HEADER_SIZE];
+  size_t have; /* bytes of the current header or payload collected */
+  uint32_t type;
+  uint32_t size;
+  bool in_payload;
+  bool broken;
+  uint8_t *payload; /* VDA_IPC_MAX_PAYLOAD bytes, allocated once */
+  vda_ipc_frame_fn on_frame;
+  void *ctx;
 } vda_ipc_decoder;
 
 /* Returns false when out of memory. */
 bool vda_ipc_decoder_init(vda_ipc_decoder *d, vda_ipc_frame_fn on_frame, void *ctx);
 void vda_ipc_decoder_free(vda_ipc_decoder *d);
-void vda_ipc_decoder_reset(vda_ipc_decoder *d);
 /* Bytes to read next (the rest of a header or payload); 0 once broken. */
 size_t vda_ipc_decoder_want(const vda_ipc_decoder *d);
 /* Consume bytes; every complete frame goes to on_frame. Returns false (with
@@ -89,12 +87,12 @@ bool vda_ipc_header(uint8_t out[VDA_IPC_HEADER_SIZE], uint32_t type, size_t size
 bool vda_ipc_check_payload(uint32_t type, const uint8_t *payload, size_t size, const char **why);
 
 typedef struct vda_ipc_stream_begin {
-    uint32_t vd_type;
-    uint32_t body_size;
-    uint64_t data_size;
-    uint32_t clipboard_type;
-    uint32_t xfer_id;
-    uint8_t selection;
+  uint32_t vd_type;
+  uint32_t body_size;
+  uint64_t data_size;
+  uint32_t clipboard_type;
+  uint32_t xfer_id;
+  uint8_t selection;
 } vda_ipc_stream_begin;
 
 #define VDA_IPC_STREAM_BEGIN_SIZE 25u

@@ -18,30 +18,30 @@
 #include <spice/vd_agent.h>
 
 /* Wire sizes (packed structs of spice/vd_agent.h). */
-#define VDA_CHUNK_HEADER_SIZE 8u   /* VDIChunkHeader */
-#define VDA_MSG_HEADER_SIZE 20u    /* VDAgentMessage without data */
+#define VDA_CHUNK_HEADER_SIZE 8u /* VDIChunkHeader */
+#define VDA_MSG_HEADER_SIZE 20u  /* VDAgentMessage without data */
 #define VDA_CHUNK_MAX_PAYLOAD ((uint32_t)VD_AGENT_MAX_DATA_SIZE)
-#define VDA_SELECTION_PREFIX_SIZE 4u /* u8 selection + u8 reserved[3] */
+#define VDA_SELECTION_PREFIX_SIZE 4u  /* u8 selection + u8 reserved[3] */
 #define VDA_XFER_DATA_PREFIX_SIZE 12u /* u32 id + u64 size */
 
 /* Protocol-side bounds that need no configuration: peers never come close. */
-#define VDA_MAX_CAPS_WORDS 256u   /* 8192 capability bits */
-#define VDA_MAX_GRAB_TYPES 64u    /* clipboard types in one CLIPBOARD_GRAB */
-#define VDA_XFER_NAME_MAX 1024u   /* bytes of a file name, after unescaping */
+#define VDA_MAX_CAPS_WORDS 256u /* 8192 capability bits */
+#define VDA_MAX_GRAB_TYPES 64u  /* clipboard types in one CLIPBOARD_GRAB */
+#define VDA_XFER_NAME_MAX 1024u /* bytes of a file name, after unescaping */
 
 typedef struct vda_limits {
-    /* Largest clipboard data (bytes after the type field) accepted or sent.
+  /* Largest clipboard data (bytes after the type field) accepted or sent.
      * Configured by the guest; further lowered by the peer's MAX_CLIPBOARD. */
-    uint64_t max_clipboard;
-    /* Largest data part of one FILE_XFER_DATA message (spice-gtk sends
+  uint64_t max_clipboard;
+  /* Largest data part of one FILE_XFER_DATA message (spice-gtk sends
      * 64 KiB pieces). */
-    uint32_t max_file_piece;
-    /* Largest num_of_monitors accepted in MONITORS_CONFIG. */
-    uint32_t max_monitors;
-    /* Largest FILE_XFER_START body (id + key file). */
-    uint32_t max_xfer_start;
-    /* Largest GRAPHICS_DEVICE_INFO body. */
-    uint32_t max_graphics_info;
+  uint32_t max_file_piece;
+  /* Largest num_of_monitors accepted in MONITORS_CONFIG. */
+  uint32_t max_monitors;
+  /* Largest FILE_XFER_START body (id + key file). */
+  uint32_t max_xfer_start;
+  /* Largest GRAPHICS_DEVICE_INFO body. */
+  uint32_t max_graphics_info;
 } vda_limits;
 
 /* Defaults: 100 MiB clipboard (spice-gtk's own default), 1 MiB file pieces,

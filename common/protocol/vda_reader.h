@@ -60,43 +60,40 @@
 #include "vda_limits.h"
 
 typedef enum vda_reader_status {
-    VDA_READER_OK = 0,
-    VDA_READER_RESYNC = 1, /* framing lost: reopen the port, then reset */
+  VDA_READER_OK = 0,
+  VDA_READER_RESYNC = 1, /* framing lost: reopen the port, then reset */
 } vda_reader_status;
 
 /* What on_stream_begin learns: the header and the validated prefix. */
 typedef struct vda_stream_info {
-    unsigned port;           /* 1 or 2 */
-    uint32_t type;           /* VD_AGENT_CLIPBOARD or VD_AGENT_FILE_XFER_DATA */
-    uint32_t body_size;      /* VDAgentMessage.size */
-    uint64_t data_size;      /* bytes that on_stream_data will deliver */
-    uint8_t selection;       /* CLIPBOARD: selection (0 without prefix) */
-    uint32_t clipboard_type; /* CLIPBOARD: VD_AGENT_CLIPBOARD_* */
-    uint32_t xfer_id;        /* FILE_XFER_DATA: transfer id */
+  unsigned port;           /* 1 or 2 */
+  uint32_t type;           /* VD_AGENT_CLIPBOARD or VD_AGENT_FILE_XFER_DATA */
+  uint32_t body_size;      /* VDAgentMessage.size */
+  uint64_t data_size;      /* bytes that on_stream_data will deliver */
+  uint8_t selection;       /* CLIPBOARD: selection (0 without prefix) */
+  uint32_t clipboard_type; /* CLIPBOARD: VD_AGENT_CLIPBOARD_* */
+  uint32_t xfer_id;        /* FILE_XFER_DATA: transfer id */
 } vda_stream_info;
 
 typedef struct vda_reader_ops {
-    /* A complete, validated, non-streamed message. body is never NULL (it
+  /* A complete, validated, non-streamed message. body is never NULL (it
      * points to no readable byte when size is 0). */
-    void (*on_message)(void *ctx, unsigned port, uint32_t type,
-                       const uint8_t *body, size_t size);
-    /* A message dropped with framing intact (type may be unknown). */
-    void (*on_rejected)(void *ctx, unsigned port, uint32_t type,
-                        uint32_t size, const char *why);
-    void (*on_stream_begin)(void *ctx, const vda_stream_info *info);
-    void (*on_stream_data)(void *ctx, unsigned port, const uint8_t *data,
-                           size_t len);
-    void (*on_stream_end)(void *ctx, unsigned port);
-    /* A begun stream will never end: framing error or reset. */
-    void (*on_stream_abort)(void *ctx, unsigned port, const char *why);
+  void (*on_message)(void *ctx, unsigned port, uint32_t type, const uint8_t *body, size_t size);
+  /* A message dropped with framing intact (type may be unknown). */
+  void (*on_rejected)(void *ctx, unsigned port, uint32_t type, uint32_t size, const char *why);
+  void (*on_stream_begin)(void *ctx, const vda_stream_info *info);
+  void (*on_stream_data)(void *ctx, unsigned port, const uint8_t *data, size_t len);
+  void (*on_stream_end)(void *ctx, unsigned port);
+  /* A begun stream will never end: framing error or reset. */
+  void (*on_stream_abort)(void *ctx, unsigned port, const char *why);
 } vda_reader_ops;
 
 typedef struct vda_reader vda_reader;
 
 /* ours: our announced capabilities (copied). lim: NULL for defaults (copied).
  * Returns NULL when out of memory. */
-vda_reader *vda_reader_new(const vda_reader_ops *ops, void *ctx,
-                           const vda_caps *ours, const vda_limits *lim);
+vda_reader *vda_reader_new(const vda_reader_ops *ops, void *ctx, const vda_caps *ours,
+                           const vda_limits *lim);
 void vda_reader_free(vda_reader *r);
 
 /* Bytes to read next: the rest of a chunk header (8 at a chunk boundary) or
@@ -106,8 +103,7 @@ size_t vda_reader_want(const vda_reader *r);
 
 /* Consume len bytes (any split). On RESYNC, *why (if why non-NULL) gets a
  * static reason. */
-vda_reader_status vda_reader_push(vda_reader *r, const void *data, size_t len,
-                                  const char **why);
+vda_reader_status vda_reader_push(vda_reader *r, const void *data, size_t len, const char **why);
 
 /* Port reopened: forget both ports, the chunk in progress, the peer's
  * capabilities and MAX_CLIPBOARD.  Streams in progress get on_stream_abort. */
@@ -119,10 +115,7 @@ void vda_reader_reset_client(vda_reader *r);
 
 void vda_reader_set_limits(vda_reader *r, const vda_limits *lim);
 void vda_reader_set_ours(vda_reader *r, const vda_caps *ours);
-/* Normally learnt from ANNOUNCE_CAPABILITIES; for tests and restores. */
-void vda_reader_set_peer(vda_reader *r, const vda_caps *peer);
+/* The peer's side is learnt only from ANNOUNCE_CAPABILITIES, as delivered. */
 const vda_negotiated *vda_reader_negotiated(const vda_reader *r);
-/* The client's MAX_CLIPBOARD (-1 when none/unlimited). */
-int32_t vda_reader_peer_max_clipboard(const vda_reader *r);
 
 #endif /* VDA_READER_H */

@@ -32,15 +32,14 @@
 #include "vda_msg_table.h"
 
 /* Validate a whole body of the given type. Unknown types are refused. */
-bool vda_validate_message(uint32_t type, const uint8_t *body, size_t size,
-                          const vda_negotiated *n, const vda_limits *lim,
-                          const char **why);
+bool vda_validate_message(uint32_t type, const uint8_t *body, size_t size, const vda_negotiated *n,
+                          const vda_limits *lim, const char **why);
 
 /* Check only the size announced in a message header, before any body byte
  * has arrived: lets the reader refuse (and skip unbuffered) a message that
  * can never be valid.  Unknown types are refused. */
-bool vda_validate_size(uint32_t type, uint64_t size, const vda_negotiated *n,
-                       const vda_limits *lim, const char **why);
+bool vda_validate_size(uint32_t type, uint64_t size, const vda_negotiated *n, const vda_limits *lim,
+                       const char **why);
 
 /* CLIPBOARD and FILE_XFER_DATA can be large: they are streamed, their fixed
  * prefix checked first.  Returns the prefix size (CLIPBOARD: [selection] +
@@ -50,9 +49,8 @@ size_t vda_stream_prefix_size(uint32_t type, const vda_negotiated *n);
 /* Validate the fixed prefix of a streamed message whose whole body is
  * body_size bytes (prefix_len == vda_stream_prefix_size()).  After this
  * passes, any data bytes are acceptable. */
-bool vda_validate_stream_prefix(uint32_t type, const uint8_t *prefix,
-                                size_t prefix_len, uint64_t body_size,
-                                const vda_negotiated *n, const vda_limits *lim,
+bool vda_validate_stream_prefix(uint32_t type, const uint8_t *prefix, size_t prefix_len,
+                                uint64_t body_size, const vda_negotiated *n, const vda_limits *lim,
                                 const char **why);
 
 #endif /* VDA_VALIDATE_H */

@@ -27,20 +27,29 @@ static const char *root_name(HKEY root)
 static const char *type_name(DWORD type)
 {
   switch (type) {
-  case REG_NONE: return "REG_NONE";
-  case REG_SZ: return "REG_SZ";
-  case REG_EXPAND_SZ: return "REG_EXPAND_SZ";
-  case REG_BINARY: return "REG_BINARY";
-  case REG_DWORD: return "REG_DWORD";
-  case REG_DWORD_BIG_ENDIAN: return "REG_DWORD_BIG_ENDIAN";
-  case REG_MULTI_SZ: return "REG_MULTI_SZ";
-  case REG_QWORD: return "REG_QWORD";
-  default: return "an unknown type";
+  case REG_NONE:
+    return "REG_NONE";
+  case REG_SZ:
+    return "REG_SZ";
+  case REG_EXPAND_SZ:
+    return "REG_EXPAND_SZ";
+  case REG_BINARY:
+    return "REG_BINARY";
+  case REG_DWORD:
+    return "REG_DWORD";
+  case REG_DWORD_BIG_ENDIAN:
+    return "REG_DWORD_BIG_ENDIAN";
+  case REG_MULTI_SZ:
+    return "REG_MULTI_SZ";
+  case REG_QWORD:
+    return "REG_QWORD";
+  default:
+    return "an unknown type";
   }
 }
 
 /* Wide text as UTF-8 for a log line (truncated to fit). */
-#define IGNORED(w, fmt, ...)                                                                  \
+#define IGNORED(w, fmt, ...) \
   LOG_WARN("%s\\%ls\\%ls: " fmt "; ignored", (w)->root, (w)->subkey, (w)->name, __VA_ARGS__)
 
 /* Reads the type and size of a value. false when absent (silently) or
@@ -66,8 +75,7 @@ static bool read_dword(HKEY key, const where *w, DWORD lo, DWORD hi, DWORD *out)
   if (!probe(key, w, &type, &size))
     return false;
   if (type != REG_DWORD || size != sizeof(DWORD)) {
-    IGNORED(w, "expected REG_DWORD, found %s (%lu bytes)", type_name(type),
-            (unsigned long)size);
+    IGNORED(w, "expected REG_DWORD, found %s (%lu bytes)", type_name(type), (unsigned long)size);
     return false;
   }
   st = RegQueryValueExW(key, w->name, NULL, &type, (BYTE *)&value, &size);
@@ -165,8 +173,8 @@ static bool read_log_level(HKEY key, const where *w, vda_log_level *out)
 
 static bool is_absolute(const wchar_t *p)
 {
-  bool drive = ((p[0] >= L'A' && p[0] <= L'Z') || (p[0] >= L'a' && p[0] <= L'z')) &&
-               p[1] == L':' && (p[2] == L'\\' || p[2] == L'/');
+  bool drive = ((p[0] >= L'A' && p[0] <= L'Z') || (p[0] >= L'a' && p[0] <= L'z')) && p[1] == L':' &&
+               (p[2] == L'\\' || p[2] == L'/');
   bool unc = p[0] == L'\\' && p[1] == L'\\' && p[2] && p[2] != L'\\';
   return drive || unc;
 }
@@ -285,9 +293,12 @@ void vda_config_load(vda_config *out)
 const char *vda_config_source_name(vda_config_source source)
 {
   switch (source) {
-  case VDA_CONFIG_DEFAULT: return "default";
-  case VDA_CONFIG_SETTING: return "setting";
-  case VDA_CONFIG_POLICY: return "policy";
+  case VDA_CONFIG_DEFAULT:
+    return "default";
+  case VDA_CONFIG_SETTING:
+    return "setting";
+  case VDA_CONFIG_POLICY:
+    return "policy";
   }
   return "?";
 }
@@ -297,19 +308,16 @@ void vda_config_log(const vda_config *cfg)
   static const char *const levels[] = {"error", "warn", "info", "debug"};
   char dir[3 * (VDA_CONFIG_DIR_MAX + 1)];
 
-  LOG_INFO("config: LogLevel=%s (%s) ClipboardEnabled=%lu (%s) MaxClipboard=%lu MiB (%s) "
-           "FileTransferEnabled=%lu (%s) DownloadFolder=\"%s\"%s (%s) FileTransferNotify=%lu (%s)",
-           (unsigned)cfg->log_level < 4 ? levels[cfg->log_level] : "?",
-           vda_config_source_name(cfg->source.log_level),
-           (unsigned long)cfg->clipboard_enabled,
-           vda_config_source_name(cfg->source.clipboard_enabled),
-           (unsigned long)cfg->max_clipboard_mib,
-           vda_config_source_name(cfg->source.max_clipboard_mib),
-           (unsigned long)cfg->file_xfer_enabled,
-           vda_config_source_name(cfg->source.file_xfer_enabled),
-           vda_log_utf8(cfg->download_dir, dir, sizeof(dir)),
-           cfg->download_dir[0] ? "" : " (the user's Downloads)",
-           vda_config_source_name(cfg->source.download_dir),
-           (unsigned long)cfg->file_xfer_notify,
-           vda_config_source_name(cfg->source.file_xfer_notify));
+  LOG_INFO(
+      "config: LogLevel=%s (%s) ClipboardEnabled=%lu (%s) MaxClipboard=%lu MiB (%s) "
+      "FileTransferEnabled=%lu (%s) DownloadFolder=\"%s\"%s (%s) FileTransferNotify=%lu (%s)",
+      (unsigned)cfg->log_level < 4 ? levels[cfg->log_level] : "?",
+      vda_config_source_name(cfg->source.log_level), (unsigned long)cfg->clipboard_enabled,
+      vda_config_source_name(cfg->source.clipboard_enabled), (unsigned long)cfg->max_clipboard_mib,
+      vda_config_source_name(cfg->source.max_clipboard_mib), (unsigned long)cfg->file_xfer_enabled,
+      vda_config_source_name(cfg->source.file_xfer_enabled),
+      vda_log_utf8(cfg->download_dir, dir, sizeof(dir)),
+      cfg->download_dir[0] ? "" : " (the user's Downloads)",
+      vda_config_source_name(cfg->source.download_dir), (unsigned long)cfg->file_xfer_notify,
+      vda_config_source_name(cfg->source.file_xfer_notify));
 }

@@ -75,16 +75,16 @@ typedef enum vda_config_source {
 
 typedef struct vda_config {
   vda_log_level log_level;
-  DWORD clipboard_enabled;  /* 0 or 1 */
-  DWORD max_clipboard_mib;  /* VDA_CONFIG_MAX_CLIPBOARD_MIN..MAX */
-  DWORD file_xfer_enabled;  /* 0 or 1 */
+  DWORD clipboard_enabled; /* 0 or 1 */
+  DWORD max_clipboard_mib; /* VDA_CONFIG_MAX_CLIPBOARD_MIN..MAX */
+  DWORD file_xfer_enabled; /* 0 or 1 */
   /* As written: a REG_EXPAND_SZ stays unexpanded here, because vdagent runs
    * as LocalSystem (its own %USERPROFILE% is the system profile); the
    * file-transfer writer expands it for the signed-in user. Its shape was
    * checked after expanding with our environment. Empty: the user's
    * Downloads folder. */
   wchar_t download_dir[VDA_CONFIG_DIR_MAX + 1];
-  DWORD file_xfer_notify;   /* VDA_CONFIG_NOTIFY_* */
+  DWORD file_xfer_notify; /* VDA_CONFIG_NOTIFY_* */
   struct {
     vda_config_source log_level;
     vda_config_source clipboard_enabled;

@@ -16,8 +16,8 @@ static DWORD start_read(vda_ipc_link *l)
   return err == ERROR_IO_PENDING ? ERROR_SUCCESS : err;
 }
 
-DWORD vda_ipc_link_open(vda_ipc_link *l, HANDLE pipe, size_t queue_limit,
-                        vda_ipc_frame_fn on_frame, void *ctx)
+DWORD vda_ipc_link_open(vda_ipc_link *l, HANDLE pipe, size_t queue_limit, vda_ipc_frame_fn on_frame,
+                        void *ctx)
 {
   DWORD err;
 

@@ -18,8 +18,8 @@ typedef struct vda_ipc_link {
 } vda_ipc_link;
 
 /* Takes ownership of an overlapped pipe handle and starts reading. */
-DWORD vda_ipc_link_open(vda_ipc_link *l, HANDLE pipe, size_t queue_limit,
-                        vda_ipc_frame_fn on_frame, void *ctx);
+DWORD vda_ipc_link_open(vda_ipc_link *l, HANDLE pipe, size_t queue_limit, vda_ipc_frame_fn on_frame,
+                        void *ctx);
 void vda_ipc_link_close(vda_ipc_link *l);
 bool vda_ipc_link_is_open(const vda_ipc_link *l);
 

@@ -33,10 +33,14 @@ void vda_log_config_default(vda_log_config *cfg, const wchar_t *component)
 static const char *level_name(vda_log_level level)
 {
   switch (level) {
-  case VDA_LOG_ERROR: return "ERROR";
-  case VDA_LOG_WARN: return "WARN ";
-  case VDA_LOG_INFO: return "INFO ";
-  case VDA_LOG_DEBUG: return "DEBUG";
+  case VDA_LOG_ERROR:
+    return "ERROR";
+  case VDA_LOG_WARN:
+    return "WARN ";
+  case VDA_LOG_INFO:
+    return "INFO ";
+  case VDA_LOG_DEBUG:
+    return "DEBUG";
   }
   return "?    ";
 }
@@ -71,13 +75,13 @@ static HANDLE open_log_file(const WCHAR *path, unsigned long *size_out)
    * remove the log while we run, and a second process (`vdservice install`
    * while the service runs) can append too; FILE_APPEND_DATA keeps every
    * write at the end. */
-  HANDLE h = CreateFileW(path, FILE_APPEND_DATA,
-                         FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL,
-                         OPEN_ALWAYS, FILE_ATTRIBUTE_NORMAL, NULL);
+  HANDLE h =
+      CreateFileW(path, FILE_APPEND_DATA, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
+                  NULL, OPEN_ALWAYS, FILE_ATTRIBUTE_NORMAL, NULL);
   if (h == INVALID_HANDLE_VALUE)
     return h;
-  *size_out = GetFileSizeEx(h, &size) && size.QuadPart < 0x7fffffff ? (unsigned long)size.QuadPart
-                                                                      : 0;
+  *size_out =
+      GetFileSizeEx(h, &size) && size.QuadPart < 0x7fffffff ? (unsigned long)size.QuadPart : 0;
   return h;
 }
 
@@ -143,8 +147,8 @@ void vda_log_open(const vda_log_config *cfg)
     DWORD size = sizeof(raw), n = 0;
     if (RegGetValueW(HKEY_LOCAL_MACHINE,
                      L"SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\ProfileList",
-                     L"ProgramData", RRF_RT_REG_SZ | RRF_RT_REG_EXPAND_SZ | RRF_NOEXPAND, NULL,
-                     raw, &size) == ERROR_SUCCESS)
+                     L"ProgramData", RRF_RT_REG_SZ | RRF_RT_REG_EXPAND_SZ | RRF_NOEXPAND, NULL, raw,
+                     &size) == ERROR_SUCCESS)
       n = ExpandEnvironmentStringsW(raw, base, ARRAYSIZE(base));
     if (n == 0 || n > ARRAYSIZE(base) || wcschr(base, L'%')) {
       /* It is "ProgramData" on the system drive. */
@@ -197,16 +201,6 @@ void vda_log_set_level(vda_log_level level)
   InterlockedExchange(&g_log.level, (LONG)level);
 }
 
-vda_log_level vda_log_get_level(void)
-{
-  return (vda_log_level)g_log.level;
-}
-
-const wchar_t *vda_log_path(void)
-{
-  return g_log.path;
-}
-
 void vda_log_writev(vda_log_level level, const char *func, const char *fmt, va_list ap)
 {
   char line[2048];
@@ -218,9 +212,9 @@ void vda_log_writev(vda_log_level level, const char *func, const char *fmt, va_l
   if ((LONG)level > g_log.level)
     return;
   GetLocalTime(&now);
-  head = snprintf(line, sizeof(line), "%04u-%02u-%02u %02u:%02u:%02u.%03u %s %s %s: ",
-                  now.wYear, now.wMonth, now.wDay, now.wHour, now.wMinute, now.wSecond,
-                  now.wMilliseconds, level_name(level), g_log.tag[0] ? g_log.tag : "?", func);
+  head = snprintf(line, sizeof(line), "%04u-%02u-%02u %02u:%02u:%02u.%03u %s %s %s: ", now.wYear,
+                  now.wMonth, now.wDay, now.wHour, now.wMinute, now.wSecond, now.wMilliseconds,
+                  level_name(level), g_log.tag[0] ? g_log.tag : "?", func);
   if (head < 0 || (size_t)head >= sizeof(line))
     head = 0;
   body = vsnprintf(line + head, sizeof(line) - (size_t)head - 2, fmt, ap);

@@ -22,12 +22,12 @@ typedef enum vda_log_level {
 } vda_log_level;
 
 typedef struct vda_log_config {
-  const wchar_t *component;  /* file name stem and line tag, e.g. L"vdservice" */
-  const wchar_t *directory;  /* NULL: %ProgramData%\SPICE Agent */
-  bool to_stderr;            /* also write to stderr (console mode) */
+  const wchar_t *component; /* file name stem and line tag, e.g. L"vdservice" */
+  const wchar_t *directory; /* NULL: %ProgramData%\SPICE Agent */
+  bool to_stderr;           /* also write to stderr (console mode) */
   vda_log_level level;
-  unsigned long max_bytes;   /* rotate when the file would exceed this */
-  unsigned generations;      /* how many rotated files to keep (.1 .. .N) */
+  unsigned long max_bytes; /* rotate when the file would exceed this */
+  unsigned generations;    /* how many rotated files to keep (.1 .. .N) */
 } vda_log_config;
 
 /* Fills in the defaults: 1 MiB per file, 3 generations, level INFO. */
@@ -38,10 +38,6 @@ void vda_log_config_default(vda_log_config *cfg, const wchar_t *component);
 void vda_log_open(const vda_log_config *cfg);
 void vda_log_close(void);
 void vda_log_set_level(vda_log_level level);
-vda_log_level vda_log_get_level(void);
-
-/* Path of the current log file (empty when logging to stderr only). */
-const wchar_t *vda_log_path(void);
 
 void vda_log_write(vda_log_level level, const char *func, const char *fmt, ...)
     __attribute__((format(gnu_printf, 3, 4)));
@@ -49,8 +45,8 @@ void vda_log_writev(vda_log_level level, const char *func, const char *fmt, va_l
     __attribute__((format(gnu_printf, 3, 0)));
 
 #define LOG_ERROR(...) vda_log_write(VDA_LOG_ERROR, __func__, __VA_ARGS__)
-#define LOG_WARN(...)  vda_log_write(VDA_LOG_WARN, __func__, __VA_ARGS__)
-#define LOG_INFO(...)  vda_log_write(VDA_LOG_INFO, __func__, __VA_ARGS__)
+#define LOG_WARN(...) vda_log_write(VDA_LOG_WARN, __func__, __VA_ARGS__)
+#define LOG_INFO(...) vda_log_write(VDA_LOG_INFO, __func__, __VA_ARGS__)
 #define LOG_DEBUG(...) vda_log_write(VDA_LOG_DEBUG, __func__, __VA_ARGS__)
 
 /* `text` as UTF-8 in buf, for log lines: the C runtime's %ls would turn

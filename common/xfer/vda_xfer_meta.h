@@ -36,14 +36,13 @@
 #include "vda_limits.h"
 
 typedef struct vda_xfer_meta {
-    char name[VDA_XFER_NAME_MAX + 1]; /* NUL-terminated UTF-8 */
-    size_t name_len;
-    uint64_t size;
+  char name[VDA_XFER_NAME_MAX + 1]; /* NUL-terminated UTF-8 */
+  size_t name_len;
+  uint64_t size;
 } vda_xfer_meta;
 
 /* text/len: the key file including its terminating NUL (as found after the
  * id in a FILE_XFER_START body). */
-bool vda_xfer_meta_parse(const uint8_t *text, size_t len, vda_xfer_meta *out,
-                         const char **why);
+bool vda_xfer_meta_parse(const uint8_t *text, size_t len, vda_xfer_meta *out, const char **why);
 
 #endif /* VDA_XFER_META_H */

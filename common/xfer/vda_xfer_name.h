@@ -68,9 +68,9 @@
 #define VDA_XFER_VARIANT_BYTES (VDA_XFER_NAME_UNITS_MAX * 3u + 1u)
 
 typedef enum {
-    VDA_XFER_NAME_OK,      /* out is a byte-exact copy of in */
-    VDA_XFER_NAME_CHANGED, /* out is the safe form of in */
-    VDA_XFER_NAME_REFUSED, /* out is "" */
+  VDA_XFER_NAME_OK,      /* out is a byte-exact copy of in */
+  VDA_XFER_NAME_CHANGED, /* out is the safe form of in */
+  VDA_XFER_NAME_REFUSED, /* out is "" */
 } vda_xfer_name_verdict;
 
 /* in: NUL-terminated UTF-8.  out: NUL-terminated UTF-8, at most
@@ -78,8 +78,8 @@ typedef enum {
  * still fits in 255 units.  *why: static reason when CHANGED or REFUSED,
  * NULL when OK.  An out_cap below what the result needs is REFUSED
  * (VDA_XFER_CLEAN_BYTES always suffices).  Cleaning a clean name gives OK. */
-vda_xfer_name_verdict vda_xfer_name_clean(const char *in, char *out,
-                                          size_t out_cap, const char **why);
+vda_xfer_name_verdict vda_xfer_name_clean(const char *in, char *out, size_t out_cap,
+                                          const char **why);
 
 /* n == 0: a copy of clean; n >= 1: "stem (n).ext" where ext is from the last
  * '.' (none when that '.' is the first character, as in ".bashrc", or when
@@ -89,7 +89,6 @@ vda_xfer_name_verdict vda_xfer_name_clean(const char *in, char *out,
  * names.  false (out = "") when clean is not a name vda_xfer_name_clean()
  * returns OK for, or out_cap is too small (VDA_XFER_VARIANT_BYTES always
  * suffices). */
-bool vda_xfer_name_variant(const char *clean, unsigned n, char *out,
-                           size_t out_cap);
+bool vda_xfer_name_variant(const char *clean, unsigned n, char *out, size_t out_cap);
 
 #endif /* VDA_XFER_NAME_H */

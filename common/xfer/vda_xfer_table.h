@@ -22,11 +22,12 @@
  *   data(len) ...      -> MORE while bytes are missing, COMPLETE when the
  *                         declared size is reached: the caller renames the
  *                         file and answers SUCCESS, then finish();
- *   cancel()           client STATUS CANCELLED/ERROR, or a failure of ours;
- *   cancel_all()       CLIENT_DISCONNECTED, agent stopping;
+ *   cancel()           client STATUS CANCELLED/ERROR, a failure of ours, or
+ *                      CLIENT_DISCONNECTED / a new client / agent stopping
+ *                      (the caller cancels each of its transfers in turn);
  *   finish()           the transfer is over (after SUCCESS or ERROR sent).
- * cancel, cancel_all and finish remove slots and hand back copies, so the
- * caller can close or delete their files.  Slot pointers returned by find()
+ * cancel and finish remove the slot and hand back a copy, so the caller can
+ * close or delete its file.  Slot pointers returned by find()
  * and data() stay valid until that slot is removed.
  *
  * Empty files.  spice-gtk (channel-main.c, file_xfer_read_async_cb) reads
@@ -67,98 +68,78 @@
 #define VDA_GIO_ERROR_TOO_MANY_OPEN_FILES 31u
 
 typedef enum vda_xfer_state {
-    VDA_XFER_SLOT_FREE = 0,     /* not in use */
-    VDA_XFER_SLOT_OPENING,      /* START accepted, file being created */
-    VDA_XFER_SLOT_WAITING_DATA, /* CAN_SEND_DATA sent, DATA expected */
-    VDA_XFER_SLOT_COMPLETE,     /* every declared byte arrived */
+  VDA_XFER_SLOT_FREE = 0,     /* not in use */
+  VDA_XFER_SLOT_OPENING,      /* START accepted, file being created */
+  VDA_XFER_SLOT_WAITING_DATA, /* CAN_SEND_DATA sent, DATA expected */
+  VDA_XFER_SLOT_COMPLETE,     /* every declared byte arrived */
 } vda_xfer_state;
 
 typedef struct vda_xfer_slot {
-    uint32_t id;         /* the client's id */
-    uint32_t generation; /* the client connection that started it */
-    uint64_t size;       /* declared by START */
-    uint64_t received;   /* accounted by data(); <= size */
-    vda_xfer_state state;
-    void *file;          /* the caller's, set by ready(); NULL before */
+  uint32_t id;         /* the client's id */
+  uint32_t generation; /* the client connection that started it */
+  uint64_t size;       /* declared by START */
+  uint64_t received;   /* accounted by data(); <= size */
+  vda_xfer_state state;
+  void *file; /* the caller's, set by ready(); NULL before */
 } vda_xfer_slot;
 
 typedef struct vda_xfer_table {
-    vda_xfer_slot slot[VDA_XFER_MAX_ACTIVE];
-    unsigned active;
+  vda_xfer_slot slot[VDA_XFER_MAX_ACTIVE]; /* state FREE: unused */
 } vda_xfer_table;
 
 void vda_xfer_table_init(vda_xfer_table *t);
-/* Active transfers (all generations). */
-unsigned vda_xfer_table_active(const vda_xfer_table *t);
 
 typedef enum {
-    VDA_XFER_START_OK,        /* slot OPENING: create the file, then ready() */
-    VDA_XFER_START_DUPLICATE, /* id active in this generation: ERROR (EXISTS)
+  VDA_XFER_START_OK,        /* slot OPENING: create the file, then ready() */
+  VDA_XFER_START_DUPLICATE, /* id active in this generation: ERROR (EXISTS)
                                * for this START; the existing one continues */
-    VDA_XFER_START_FULL,      /* VDA_XFER_MAX_ACTIVE active: ERROR
+  VDA_XFER_START_FULL,      /* VDA_XFER_MAX_ACTIVE active: ERROR
                                * (TOO_MANY_OPEN_FILES) */
 } vda_xfer_start_verdict;
 
 /* *why: static reason unless OK. */
-vda_xfer_start_verdict vda_xfer_table_start(vda_xfer_table *t, uint32_t id,
-                                            uint32_t generation, uint64_t size,
-                                            const char **why);
+vda_xfer_start_verdict vda_xfer_table_start(vda_xfer_table *t, uint32_t id, uint32_t generation,
+                                            uint64_t size, const char **why);
 
 typedef enum {
-    VDA_XFER_READY_SEND_DATA, /* WAITING_DATA: send CAN_SEND_DATA */
-    VDA_XFER_READY_COMPLETE,  /* 0-byte file, COMPLETE: rename, SUCCESS */
-    VDA_XFER_READY_UNKNOWN,   /* no OPENING slot (id, generation): it was
+  VDA_XFER_READY_SEND_DATA, /* WAITING_DATA: send CAN_SEND_DATA */
+  VDA_XFER_READY_COMPLETE,  /* 0-byte file, COMPLETE: rename, SUCCESS */
+  VDA_XFER_READY_UNKNOWN,   /* no OPENING slot (id, generation): it was
                                * cancelled meanwhile; discard the file */
 } vda_xfer_ready_verdict;
 
 /* The caller's file exists (file: its state, kept in the slot). */
-vda_xfer_ready_verdict vda_xfer_table_ready(vda_xfer_table *t, uint32_t id,
-                                            uint32_t generation, void *file);
+vda_xfer_ready_verdict vda_xfer_table_ready(vda_xfer_table *t, uint32_t id, uint32_t generation,
+                                            void *file);
 
 typedef enum {
-    VDA_XFER_DATA_MORE,       /* accounted: write len bytes, wait for more */
-    VDA_XFER_DATA_COMPLETE,   /* accounted: write len bytes; the declared
+  VDA_XFER_DATA_MORE,       /* accounted: write len bytes, wait for more */
+  VDA_XFER_DATA_COMPLETE,   /* accounted: write len bytes; the declared
                                * size is reached: rename, SUCCESS, finish() */
-    VDA_XFER_DATA_IGNORED,    /* len == 0 on a WAITING_DATA or COMPLETE slot:
+  VDA_XFER_DATA_IGNORED,    /* len == 0 on a WAITING_DATA or COMPLETE slot:
                                * nothing to write, nothing changed */
-    VDA_XFER_DATA_UNKNOWN,    /* no slot (id, generation): log and drop */
-    VDA_XFER_DATA_OVERFLOW,   /* more bytes than declared (nothing accounted):
+  VDA_XFER_DATA_UNKNOWN,    /* no slot (id, generation): log and drop */
+  VDA_XFER_DATA_OVERFLOW,   /* more bytes than declared (nothing accounted):
                                * fail the transfer with ERROR */
-    VDA_XFER_DATA_UNEXPECTED, /* DATA before CAN_SEND_DATA (OPENING): fail
+  VDA_XFER_DATA_UNEXPECTED, /* DATA before CAN_SEND_DATA (OPENING): fail
                                * the transfer with ERROR */
 } vda_xfer_data_verdict;
 
 /* len: the DATA message's size field (validated against the body by the
  * reader).  *slot: the slot for every verdict but UNKNOWN (NULL then).
  * *why: static reason for IGNORED, UNKNOWN, OVERFLOW and UNEXPECTED. */
-vda_xfer_data_verdict vda_xfer_table_data(vda_xfer_table *t, uint32_t id,
-                                          uint32_t generation, uint64_t len,
-                                          vda_xfer_slot **slot,
-                                          const char **why);
+vda_xfer_data_verdict vda_xfer_table_data(vda_xfer_table *t, uint32_t id, uint32_t generation,
+                                          uint64_t len, vda_xfer_slot **slot, const char **why);
 
 /* The slot (id, generation), or NULL. */
-vda_xfer_slot *vda_xfer_table_find(vda_xfer_table *t, uint32_t id,
-                                   uint32_t generation);
+vda_xfer_slot *vda_xfer_table_find(vda_xfer_table *t, uint32_t id, uint32_t generation);
 
 /* Remove the slot (id, generation), copying it to *out (may be NULL);
  * false when there is none.  cancel: the transfer failed or was cancelled
  * (delete its file); finish: it is over (the file was renamed or already
  * deleted).  Same effect on the table; two names so callers say which. */
-bool vda_xfer_table_cancel(vda_xfer_table *t, uint32_t id,
-                           uint32_t generation, vda_xfer_slot *out);
-bool vda_xfer_table_finish(vda_xfer_table *t, uint32_t id,
-                           uint32_t generation, vda_xfer_slot *out);
-
-/* Remove every slot (all generations), copying them to out (room for
- * VDA_XFER_MAX_ACTIVE; may be NULL) in slot order; returns how many. */
-size_t vda_xfer_table_cancel_all(vda_xfer_table *t,
-                                 vda_xfer_slot out[VDA_XFER_MAX_ACTIVE]);
-
-/* Bytes still expected by active transfers (sum of size - received,
- * saturating).  A caller whose files are not preallocated subtracts it from
- * the free space before vda_xfer_fits(), so two transfers cannot both count
- * on the same free bytes. */
-uint64_t vda_xfer_table_outstanding(const vda_xfer_table *t);
+bool vda_xfer_table_cancel(vda_xfer_table *t, uint32_t id, uint32_t generation, vda_xfer_slot *out);
+bool vda_xfer_table_finish(vda_xfer_table *t, uint32_t id, uint32_t generation, vda_xfer_slot *out);
 
 /* Free-space reserve: 64 MiB, never given to transfers.  A fixed amount
  * rather than a percentage: 1% of the *free* space shrinks to nothing on a

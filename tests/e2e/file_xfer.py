@@ -8,7 +8,8 @@ real server and the agent in Wine. Usage:
   file_xfer.py PORT hostile DOWNLOADS FILE...     each drop fails or lands under a safe name
   file_xfer.py PORT copy FILE                      one drop; prints its seconds (benchmarks)
   file_xfer.py PORT resize-during DOWNLOADS FILE WxH WxH
-        resize latency (client send -> REPLY) idle, then during FILE's transfer
+        resizes (client send -> REPLY SUCCESS) idle, then during FILE's transfer;
+        fails when one is not applied, or only after the transfer ended
 Prints one JSON line per file and exits non-zero on any mismatch.
 `drop` checks every file's SHA-256 against what landed in DOWNLOADS under
 its own name (or a "name (n).ext" variant when the name was taken)."""
@@ -164,7 +165,9 @@ def main():
                "measured_at_bytes": at, "total": total, "copy": r.get("ok"),
                "seconds": r.get("seconds"), "landed": got}
         print(json.dumps(out))
-        if not r["ok"] or got is None or at >= total or during >= 2 * idle:
+        # Timing is for the benchmark (bench/xfer_bench.sh); what fails here
+        # is a resize not applied, or applied only after the transfer.
+        if not r["ok"] or got is None or at >= total:
             bad.append(path)
     elif mode == "copy":
         r = start_copy(c, [sys.argv[3]])

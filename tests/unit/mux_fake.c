@@ -328,8 +328,9 @@ size_t count_sent(uint32_t ipc_type, uint32_t vd_type)
   size_t c = 0;
   for (size_t i = 0; i < F.nagent; i++)
     if (F.agent[i].ipc_type == ipc_type &&
-        (ipc_type != VDA_IPC_MESSAGE && ipc_type != VDA_IPC_STREAM_BEGIN ? true
-                                                                        : F.agent[i].vd_type == vd_type))
+        (ipc_type != VDA_IPC_MESSAGE && ipc_type != VDA_IPC_STREAM_BEGIN
+             ? true
+             : F.agent[i].vd_type == vd_type))
       c++;
   return c;
 }

@@ -16,8 +16,8 @@
 
 /* c = exactly the listed capability bits. */
 void caps_list(vda_caps *c, const unsigned *bits, size_t n);
-#define CAPS(c, ...)                                                                              \
-  caps_list((c), (const unsigned[]){__VA_ARGS__},                                                 \
+#define CAPS(c, ...)                              \
+  caps_list((c), (const unsigned[]){__VA_ARGS__}, \
             sizeof((const unsigned[]){__VA_ARGS__}) / sizeof(unsigned))
 
 typedef struct sent {

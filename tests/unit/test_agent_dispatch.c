@@ -92,16 +92,30 @@ static void setup(bool clip_enabled)
   memset(&fc, 0, sizeof(fc));
   memset(&fx, 0, sizeof(fx));
   fd.id = 1, fc.id = 2, fx.id = 3;
-  feats[0] = (vda_feature){.name = "display", .enabled = true, .ctx = &fd,
-                           .handlers = display_h, .nhandlers = 2, .on_peer = on_peer};
+  feats[0] = (vda_feature){.name = "display",
+                           .enabled = true,
+                           .ctx = &fd,
+                           .handlers = display_h,
+                           .nhandlers = 2,
+                           .on_peer = on_peer};
   CAPS_OF(&feats[0].caps, VD_AGENT_CAP_MONITORS_CONFIG, VD_AGENT_CAP_DISPLAY_CONFIG,
           VD_AGENT_CAP_SPARSE_MONITORS_CONFIG);
-  feats[1] = (vda_feature){.name = "clipboard", .enabled = clip_enabled, .ctx = &fc,
-                           .handlers = clip_h, .nhandlers = 3, .sinks = clip_s, .nsinks = 1,
-                           .on_peer = on_peer, .on_session = on_session};
+  feats[1] = (vda_feature){.name = "clipboard",
+                           .enabled = clip_enabled,
+                           .ctx = &fc,
+                           .handlers = clip_h,
+                           .nhandlers = 3,
+                           .sinks = clip_s,
+                           .nsinks = 1,
+                           .on_peer = on_peer,
+                           .on_session = on_session};
   CAPS_OF(&feats[1].caps, VD_AGENT_CAP_CLIPBOARD_BY_DEMAND, VD_AGENT_CAP_CLIPBOARD_SELECTION);
-  feats[2] = (vda_feature){.name = "xfer", .enabled = true, .ctx = &fx, .sinks = xfer_s,
-                           .nsinks = 1, .on_session = on_session};
+  feats[2] = (vda_feature){.name = "xfer",
+                           .enabled = true,
+                           .ctx = &fx,
+                           .sinks = xfer_s,
+                           .nsinks = 1,
+                           .on_session = on_session};
   CAPS_OF(&feats[2].caps, VD_AGENT_CAP_FILE_XFER_DISABLED);
 }
 
@@ -156,7 +170,8 @@ static void test_caps_are_the_enabled_features(void)
 
 static void test_streams_go_to_their_sink(void)
 {
-  vda_ipc_stream_begin clip = {.vd_type = VD_AGENT_CLIPBOARD, .data_size = 5,
+  vda_ipc_stream_begin clip = {.vd_type = VD_AGENT_CLIPBOARD,
+                               .data_size = 5,
                                .clipboard_type = VD_AGENT_CLIPBOARD_UTF8_TEXT};
   vda_ipc_stream_begin xfer = {.vd_type = VD_AGENT_FILE_XFER_DATA, .data_size = 9, .xfer_id = 7};
   setup(true);

@@ -24,7 +24,7 @@ static void test_own_messages_wait_behind_large_agent_message(void)
   CAPS(&client, VD_AGENT_CAP_CLIPBOARD_BY_DEMAND);
 
   agent_out_begin(VD_AGENT_CLIPBOARD, 5000);
-  agent_out_data(3000); /* one full chunk goes out */
+  agent_out_data(3000);           /* one full chunk goes out */
   client_announce(true, &client); /* the service answers... */
   CHECK_EQ(wire_parse(m, 4, &partial), 0);
   CHECK(partial); /* ...but only the clipboard's start is on the wire */
@@ -107,7 +107,7 @@ static void test_agent_types_filtered_by_table(void)
   setup();
   agent_ready_clipboard();
   vda_put_le32(body, VD_AGENT_MONITORS_CONFIG);
-  agent_msg(VD_AGENT_REPLY, body, 8); /* passes */
+  agent_msg(VD_AGENT_REPLY, body, 8);        /* passes */
   agent_msg(VD_AGENT_MOUSE_STATE, body, 13); /* the server's */
   CHECK(log_has("MOUSE_STATE"));
   agent_msg(VD_AGENT_ANNOUNCE_CAPABILITIES, body, 8); /* the service's */

@@ -10,245 +10,255 @@
 
 /* Convert s (n bytes) and compare with the expected units; also checks the
  * sizing call agrees and that the output is NUL-terminated. */
-static void u8to16(const char *s, size_t n, const uint16_t *exp, size_t nexp,
-                   int line)
+static void u8to16(const char *s, size_t n, const uint16_t *exp, size_t nexp, int line)
 {
-    uint16_t out[256];
-    size_t sized = vda_utf8_to_utf16((const uint8_t *)s, n, NULL, 0);
-    size_t got = vda_utf8_to_utf16((const uint8_t *)s, n, out, 256);
-    CHECK_EQ(sized, got);
-    CHECK_EQ(got, nexp);
-    if (got != nexp || memcmp(out, exp, nexp * 2) != 0 || out[nexp] != 0) {
-        vda_test_failures++;
-        fprintf(stderr, "test_text.c:%d: utf8->utf16 mismatch\n", line);
-    }
+  uint16_t out[256];
+  size_t sized = vda_utf8_to_utf16((const uint8_t *)s, n, NULL, 0);
+  size_t got = vda_utf8_to_utf16((const uint8_t *)s, n, out, 256);
+  CHECK_EQ(sized, got);
+  CHECK_EQ(got, nexp);
+  if (got != nexp || memcmp(out, exp, nexp * 2) != 0 || out[nexp] != 0) {
+    vda_test_failures++;
+    fprintf(stderr, "test_text.c:%d: utf8->utf16 mismatch\n", line);
+  }
 }
-#define U8TO16(s, ...)                                                      \
-    do {                                                                    \
-        static const uint16_t e_[] = { __VA_ARGS__ };                       \
-        u8to16(s, sizeof(s) - 1, e_, sizeof(e_) / 2, __LINE__);              \
-    } while (0)
+#define U8TO16(s, ...)                                      \
+  do {                                                      \
+    static const uint16_t e_[] = {__VA_ARGS__};             \
+    u8to16(s, sizeof(s) - 1, e_, sizeof(e_) / 2, __LINE__); \
+  } while (0)
 
 static void u16to8(const uint16_t *in, size_t n, const char *exp, int line)
 {
-    uint8_t out[256];
-    size_t nexp = strlen(exp);
-    size_t sized = vda_utf16_to_utf8(in, n, NULL, 0);
-    size_t got = vda_utf16_to_utf8(in, n, out, sizeof(out));
-    CHECK_EQ(sized, got);
-    CHECK_EQ(got, nexp);
-    if (got != nexp || memcmp(out, exp, nexp) != 0) {
-        vda_test_failures++;
-        fprintf(stderr, "test_text.c:%d: utf16->utf8 mismatch\n", line);
-    }
+  uint8_t out[256];
+  size_t nexp = strlen(exp);
+  size_t sized = vda_utf16_to_utf8(in, n, NULL, 0);
+  size_t got = vda_utf16_to_utf8(in, n, out, sizeof(out));
+  CHECK_EQ(sized, got);
+  CHECK_EQ(got, nexp);
+  if (got != nexp || memcmp(out, exp, nexp) != 0) {
+    vda_test_failures++;
+    fprintf(stderr, "test_text.c:%d: utf16->utf8 mismatch\n", line);
+  }
 }
-#define U16TO8(exp, ...)                                                    \
-    do {                                                                    \
-        static const uint16_t i_[] = { __VA_ARGS__ };                       \
-        u16to8(i_, sizeof(i_) / 2, exp, __LINE__);                           \
-    } while (0)
+#define U16TO8(exp, ...)                        \
+  do {                                          \
+    static const uint16_t i_[] = {__VA_ARGS__}; \
+    u16to8(i_, sizeof(i_) / 2, exp, __LINE__);  \
+  } while (0)
 
 /* UTF-8 -> 16 -> 8 must give the input back, byte for byte. */
 static void round_trip(const char *s)
 {
-    size_t n = strlen(s);
-    size_t m = vda_utf8_to_utf16((const uint8_t *)s, n, NULL, 0);
-    uint16_t *w = malloc((m + 1) * sizeof(*w));
-    CHECK(w != NULL);
-    if (w == NULL)
-        return;
-    CHECK_EQ(vda_utf8_to_utf16((const uint8_t *)s, n, w, m + 1), m);
-    size_t k = vda_utf16_to_utf8(w, m + 1, NULL, 0);
-    CHECK_EQ(k, n);
-    uint8_t *b = malloc(k + 1);
-    CHECK(b != NULL);
-    if (b != NULL) {
-        CHECK_EQ(vda_utf16_to_utf8(w, m + 1, b, k), n);
-        CHECK(memcmp(b, s, n) == 0);
-    }
-    free(b);
-    free(w);
+  size_t n = strlen(s);
+  size_t m = vda_utf8_to_utf16((const uint8_t *)s, n, NULL, 0);
+  uint16_t *w = malloc((m + 1) * sizeof(*w));
+  CHECK(w != NULL);
+  if (w == NULL)
+    return;
+  CHECK_EQ(vda_utf8_to_utf16((const uint8_t *)s, n, w, m + 1), m);
+  size_t k = vda_utf16_to_utf8(w, m + 1, NULL, 0);
+  CHECK_EQ(k, n);
+  uint8_t *b = malloc(k + 1);
+  CHECK(b != NULL);
+  if (b != NULL) {
+    CHECK_EQ(vda_utf16_to_utf8(w, m + 1, b, k), n);
+    CHECK(memcmp(b, s, n) == 0);
+  }
+  free(b);
+  free(w);
 }
 
 static void test_ascii_and_empty(void)
 {
-    U8TO16("hello", 'h', 'e', 'l', 'l', 'o');
-    U16TO8("hello", 'h', 'e', 'l', 'l', 'o');
-    uint16_t w[4] = { 0x1234, 0x1234, 0x1234, 0x1234 };
-    CHECK_EQ(vda_utf8_to_utf16((const uint8_t *)"", 0, w, 4), 0);
-    CHECK_EQ(w[0], 0);
-    CHECK_EQ(vda_utf8_to_utf16(NULL, 0, NULL, 0), 0);
-    CHECK_EQ(vda_utf16_to_utf8(NULL, 0, NULL, 0), 0);
-    uint8_t b[2] = { 0x55, 0x55 };
-    CHECK_EQ(vda_utf16_to_utf8(w, 0, b, 2), 0);
-    CHECK_EQ(b[0], 0x55); /* nothing written, no terminator */
+  U8TO16("hello", 'h', 'e', 'l', 'l', 'o');
+  U16TO8("hello", 'h', 'e', 'l', 'l', 'o');
+  uint16_t w[4] = {0x1234, 0x1234, 0x1234, 0x1234};
+  CHECK_EQ(vda_utf8_to_utf16((const uint8_t *)"", 0, w, 4), 0);
+  CHECK_EQ(w[0], 0);
+  CHECK_EQ(vda_utf8_to_utf16(NULL, 0, NULL, 0), 0);
+  CHECK_EQ(vda_utf16_to_utf8(NULL, 0, NULL, 0), 0);
+  uint8_t b[2] = {0x55, 0x55};
+  CHECK_EQ(vda_utf16_to_utf8(w, 0, b, 2), 0);
+  CHECK_EQ(b[0], 0x55); /* nothing written, no terminator */
 }
 
 static void test_multibyte(void)
 {
-    U8TO16("\xC3\xA9", 0x00E9);                                  /* é */
-    U8TO16("\xE6\xBC\xA2\xE5\xAD\x97", 0x6F22, 0x5B57);          /* 漢字 */
-    U8TO16("\xD7\xA9\xD7\x9C\xD7\x95\xD7\x9D", 0x05E9, 0x05DC, 0x05D5,
-           0x05DD);                                               /* שלום */
-    U8TO16("\xD8\xB3\xD9\x84\xD8\xA7\xD9\x85", 0x0633, 0x0644, 0x0627,
-           0x0645);                                               /* سلام */
-    U8TO16("\xF0\x9F\x98\x80", 0xD83D, 0xDE00);                  /* 😀 */
-    U8TO16("\xF4\x8F\xBF\xBF", 0xDBFF, 0xDFFF);                  /* U+10FFFF */
-    U8TO16("\xEF\xBF\xBF", 0xFFFF);
-    U16TO8("\xF0\x9F\x98\x80", 0xD83D, 0xDE00);
-    U16TO8("\xE6\xBC\xA2\xE5\xAD\x97", 0x6F22, 0x5B57);
-    U16TO8("\xC3\xA9" "a\xDF\xBF", 0x00E9, 'a', 0x07FF);
-    U16TO8("\xEF\xBF\xBD", 0xFFFD);
+  U8TO16("\xC3\xA9", 0x00E9);                                                 /* é */
+  U8TO16("\xE6\xBC\xA2\xE5\xAD\x97", 0x6F22, 0x5B57);                         /* 漢字 */
+  U8TO16("\xD7\xA9\xD7\x9C\xD7\x95\xD7\x9D", 0x05E9, 0x05DC, 0x05D5, 0x05DD); /* שלום */
+  U8TO16("\xD8\xB3\xD9\x84\xD8\xA7\xD9\x85", 0x0633, 0x0644, 0x0627, 0x0645); /* سلام */
+  U8TO16("\xF0\x9F\x98\x80", 0xD83D, 0xDE00);                                 /* 😀 */
+  U8TO16("\xF4\x8F\xBF\xBF", 0xDBFF, 0xDFFF);                                 /* U+10FFFF */
+  U8TO16("\xEF\xBF\xBF", 0xFFFF);
+  U16TO8("\xF0\x9F\x98\x80", 0xD83D, 0xDE00);
+  U16TO8("\xE6\xBC\xA2\xE5\xAD\x97", 0x6F22, 0x5B57);
+  U16TO8("\xC3\xA9"
+         "a\xDF\xBF",
+         0x00E9, 'a', 0x07FF);
+  U16TO8("\xEF\xBF\xBD", 0xFFFD);
 }
 
 static void test_line_ends_preserved(void)
 {
-    static const char s[] = "a\r\nb\nc\rd\r\n\r\n";
-    U8TO16("a\r\nb\nc\rd\r\n\r\n", 'a', '\r', '\n', 'b', '\n', 'c', '\r',
-           'd', '\r', '\n', '\r', '\n');
-    round_trip(s);
+  static const char s[] = "a\r\nb\nc\rd\r\n\r\n";
+  U8TO16("a\r\nb\nc\rd\r\n\r\n", 'a', '\r', '\n', 'b', '\n', 'c', '\r', 'd', '\r', '\n', '\r',
+         '\n');
+  round_trip(s);
 }
 
 static void test_invalid_utf8(void)
 {
-    /* Overlong: C0/C1 and E0 80 80: each byte is its own subpart. */
-    U8TO16("\xC0\x80", FFFD, FFFD);
-    U8TO16("\xC1\xBF", FFFD, FFFD);
-    U8TO16("\xE0\x80\x80", FFFD, FFFD, FFFD);
-    U8TO16("\xF0\x80\x80\x80", FFFD, FFFD, FFFD, FFFD);
-    /* Surrogates encoded in UTF-8. */
-    U8TO16("\xED\xA0\x80", FFFD, FFFD, FFFD);
-    U8TO16("\xED\xBF\xBF", FFFD, FFFD, FFFD);
-    U8TO16("\xED\x9F\xBF", 0xD7FF); /* just below: valid */
-    /* Above U+10FFFF. */
-    U8TO16("\xF4\x90\x80\x80", FFFD, FFFD, FFFD, FFFD);
-    U8TO16("\xF5\x80", FFFD, FFFD);
-    /* Bytes that never occur. */
-    U8TO16("\xF8\xF9\xFA\xFB\xFC\xFD\xFE\xFF", FFFD, FFFD, FFFD, FFFD, FFFD,
-           FFFD, FFFD, FFFD);
-    /* Lone continuation bytes. */
-    U8TO16("a\x80\xBF" "b", 'a', FFFD, FFFD, 'b');
-    /* Truncated at the end: the maximal subpart is one U+FFFD. */
-    U8TO16("a\xE6\xBC", 'a', FFFD);
-    U8TO16("a\xF0\x9F\x98", 'a', FFFD);
-    U8TO16("\xC3", FFFD);
-    /* Cut short by a non-continuation byte, which is then decoded. */
-    U8TO16("\xE6\xBC" "A", FFFD, 'A');
-    U8TO16("\xF0\x9F" "\xC3\xA9", FFFD, 0xE9);
-    /* The Unicode standard's example (Table 3-8 style). */
-    U8TO16("\x61\xF1\x80\x80\xE1\x80\xC2\x62\x80\x63\x80\xBF\x64", 0x61,
-           FFFD, FFFD, FFFD, 0x62, FFFD, 0x63, FFFD, FFFD, 0x64);
+  /* Overlong: C0/C1 and E0 80 80: each byte is its own subpart. */
+  U8TO16("\xC0\x80", FFFD, FFFD);
+  U8TO16("\xC1\xBF", FFFD, FFFD);
+  U8TO16("\xE0\x80\x80", FFFD, FFFD, FFFD);
+  U8TO16("\xF0\x80\x80\x80", FFFD, FFFD, FFFD, FFFD);
+  /* Surrogates encoded in UTF-8. */
+  U8TO16("\xED\xA0\x80", FFFD, FFFD, FFFD);
+  U8TO16("\xED\xBF\xBF", FFFD, FFFD, FFFD);
+  U8TO16("\xED\x9F\xBF", 0xD7FF); /* just below: valid */
+  /* Above U+10FFFF. */
+  U8TO16("\xF4\x90\x80\x80", FFFD, FFFD, FFFD, FFFD);
+  U8TO16("\xF5\x80", FFFD, FFFD);
+  /* Bytes that never occur. */
+  U8TO16("\xF8\xF9\xFA\xFB\xFC\xFD\xFE\xFF", FFFD, FFFD, FFFD, FFFD, FFFD, FFFD, FFFD, FFFD);
+  /* Lone continuation bytes. */
+  U8TO16("a\x80\xBF"
+         "b",
+         'a', FFFD, FFFD, 'b');
+  /* Truncated at the end: the maximal subpart is one U+FFFD. */
+  U8TO16("a\xE6\xBC", 'a', FFFD);
+  U8TO16("a\xF0\x9F\x98", 'a', FFFD);
+  U8TO16("\xC3", FFFD);
+  /* Cut short by a non-continuation byte, which is then decoded. */
+  U8TO16("\xE6\xBC"
+         "A",
+         FFFD, 'A');
+  U8TO16("\xF0\x9F"
+         "\xC3\xA9",
+         FFFD, 0xE9);
+  /* The Unicode standard's example (Table 3-8 style). */
+  U8TO16("\x61\xF1\x80\x80\xE1\x80\xC2\x62\x80\x63\x80\xBF\x64", 0x61, FFFD, FFFD, FFFD, 0x62, FFFD,
+         0x63, FFFD, FFFD, 0x64);
 }
 
 static void test_embedded_nul(void)
 {
-    /* Text ends at the first NUL, even inside a sequence. */
-    U8TO16("ab\0cd", 'a', 'b');
-    U8TO16("\xE6\0\xBC", FFFD);
-    U8TO16("\0abc");
-    U16TO8("ab", 'a', 'b', 0, 'c', 'd');
-    U16TO8("", 0, 'x');
-    /* n_units bounds the read: no terminator needed. */
-    static const uint16_t w[] = { 'x', 'y', 'z' };
-    uint8_t b[8];
-    CHECK_EQ(vda_utf16_to_utf8(w, 2, b, sizeof(b)), 2);
+  /* Text ends at the first NUL, even inside a sequence. */
+  U8TO16("ab\0cd", 'a', 'b');
+  U8TO16("\xE6\0\xBC", FFFD);
+  U8TO16("\0abc");
+  U16TO8("ab", 'a', 'b', 0, 'c', 'd');
+  U16TO8("", 0, 'x');
+  /* n_units bounds the read: no terminator needed. */
+  static const uint16_t w[] = {'x', 'y', 'z'};
+  uint8_t b[8];
+  CHECK_EQ(vda_utf16_to_utf8(w, 2, b, sizeof(b)), 2);
 }
 
 static void test_lone_surrogates(void)
 {
-    U16TO8("\xEF\xBF\xBD", 0xD800);                     /* high at end */
-    U16TO8("\xEF\xBF\xBD" "a", 0xD83D, 'a');            /* high + other */
-    U16TO8("\xEF\xBF\xBD", 0xDC00);                     /* lone low */
-    U16TO8("\xEF\xBF\xBD\xEF\xBF\xBD", 0xDE00, 0xD83D); /* reversed pair */
-    U16TO8("\xEF\xBF\xBD\xF0\x9F\x98\x80", 0xD83D, 0xD83D, 0xDE00);
-    /* A pair cut by n_units: the high half alone is invalid. */
-    static const uint16_t w[] = { 0xD83D, 0xDE00 };
-    uint8_t b[8];
-    CHECK_EQ(vda_utf16_to_utf8(w, 1, b, sizeof(b)), 3);
-    CHECK(memcmp(b, "\xEF\xBF\xBD", 3) == 0);
+  U16TO8("\xEF\xBF\xBD", 0xD800); /* high at end */
+  U16TO8("\xEF\xBF\xBD"
+         "a",
+         0xD83D, 'a');                                /* high + other */
+  U16TO8("\xEF\xBF\xBD", 0xDC00);                     /* lone low */
+  U16TO8("\xEF\xBF\xBD\xEF\xBF\xBD", 0xDE00, 0xD83D); /* reversed pair */
+  U16TO8("\xEF\xBF\xBD\xF0\x9F\x98\x80", 0xD83D, 0xD83D, 0xDE00);
+  /* A pair cut by n_units: the high half alone is invalid. */
+  static const uint16_t w[] = {0xD83D, 0xDE00};
+  uint8_t b[8];
+  CHECK_EQ(vda_utf16_to_utf8(w, 1, b, sizeof(b)), 3);
+  CHECK(memcmp(b, "\xEF\xBF\xBD", 3) == 0);
 }
 
 static void test_truncation(void)
 {
-    /* "a😀" needs 3 units; with room for 2 (+NUL) the pair is not split. */
-    static const uint8_t s[] = "a\xF0\x9F\x98\x80";
-    uint16_t w[4] = { 7, 7, 7, 7 };
-    CHECK_EQ(vda_utf8_to_utf16(s, 5, w, 3), 3);
-    CHECK_EQ(w[0], 'a');
-    CHECK_EQ(w[1], 0);
-    CHECK_EQ(w[2], 7);
-    CHECK_EQ(vda_utf8_to_utf16(s, 5, w, 4), 3);
-    CHECK_EQ(w[1], 0xD83D);
-    CHECK_EQ(w[2], 0xDE00);
-    CHECK_EQ(w[3], 0);
-    CHECK_EQ(vda_utf8_to_utf16(s, 5, w, 1), 3);
-    CHECK_EQ(w[0], 0);
-    /* Stops for good after the first character that does not fit. */
-    static const uint8_t t[] = "\xF0\x9F\x98\x80" "b";
-    w[0] = w[1] = w[2] = 7;
-    CHECK_EQ(vda_utf8_to_utf16(t, 5, w, 2), 3);
-    CHECK_EQ(w[0], 0);
+  /* "a😀" needs 3 units; with room for 2 (+NUL) the pair is not split. */
+  static const uint8_t s[] = "a\xF0\x9F\x98\x80";
+  uint16_t w[4] = {7, 7, 7, 7};
+  CHECK_EQ(vda_utf8_to_utf16(s, 5, w, 3), 3);
+  CHECK_EQ(w[0], 'a');
+  CHECK_EQ(w[1], 0);
+  CHECK_EQ(w[2], 7);
+  CHECK_EQ(vda_utf8_to_utf16(s, 5, w, 4), 3);
+  CHECK_EQ(w[1], 0xD83D);
+  CHECK_EQ(w[2], 0xDE00);
+  CHECK_EQ(w[3], 0);
+  CHECK_EQ(vda_utf8_to_utf16(s, 5, w, 1), 3);
+  CHECK_EQ(w[0], 0);
+  /* Stops for good after the first character that does not fit. */
+  static const uint8_t t[] = "\xF0\x9F\x98\x80"
+                             "b";
+  w[0] = w[1] = w[2] = 7;
+  CHECK_EQ(vda_utf8_to_utf16(t, 5, w, 2), 3);
+  CHECK_EQ(w[0], 0);
 
-    /* UTF-8 output: whole sequences only. */
-    static const uint16_t u[] = { 'a', 0x6F22, 'b' };
-    uint8_t b[8];
-    size_t wr = 99;
-    memset(b, 0x55, sizeof(b));
-    CHECK_EQ(vda_utf16_to_utf8_ex(u, 3, b, 3, &wr), 5);
-    CHECK_EQ(wr, 1);
-    CHECK_EQ(b[0], 'a');
-    CHECK_EQ(b[1], 0x55);
-    CHECK_EQ(vda_utf16_to_utf8_ex(u, 3, b, 4, &wr), 5);
-    CHECK_EQ(wr, 4);
-    CHECK_EQ(vda_utf16_to_utf8_ex(u, 3, b, 5, &wr), 5);
-    CHECK_EQ(wr, 5);
-    CHECK(memcmp(b, "a\xE6\xBC\xA2" "b", 5) == 0);
-    CHECK_EQ(vda_utf16_to_utf8_ex(u, 3, NULL, 5, &wr), 5);
-    CHECK_EQ(wr, 0);
+  /* UTF-8 output: whole sequences only. */
+  static const uint16_t u[] = {'a', 0x6F22, 'b'};
+  uint8_t b[8];
+  size_t wr = 99;
+  memset(b, 0x55, sizeof(b));
+  CHECK_EQ(vda_utf16_to_utf8_ex(u, 3, b, 3, &wr), 5);
+  CHECK_EQ(wr, 1);
+  CHECK_EQ(b[0], 'a');
+  CHECK_EQ(b[1], 0x55);
+  CHECK_EQ(vda_utf16_to_utf8_ex(u, 3, b, 4, &wr), 5);
+  CHECK_EQ(wr, 4);
+  CHECK_EQ(vda_utf16_to_utf8_ex(u, 3, b, 5, &wr), 5);
+  CHECK_EQ(wr, 5);
+  CHECK(memcmp(b,
+               "a\xE6\xBC\xA2"
+               "b",
+               5) == 0);
+  CHECK_EQ(vda_utf16_to_utf8_ex(u, 3, NULL, 5, &wr), 5);
+  CHECK_EQ(wr, 0);
 }
 
 static void test_round_trips(void)
 {
-    round_trip("");
-    round_trip("plain ASCII text");
-    round_trip("caf\xC3\xA9 \xE6\xBC\xA2\xE5\xAD\x97 \xF0\x9F\x98\x80 "
-               "\xD7\xA9\xD7\x9C\xD7\x95\xD7\x9D \xD8\xB3\xD9\x84\xD8\xA7"
-               "\xD9\x85\r\nline2\n");
-    round_trip("\xF4\x8F\xBF\xBF\xEE\x80\x80\xEF\xBF\xBD\xC2\x80");
+  round_trip("");
+  round_trip("plain ASCII text");
+  round_trip("caf\xC3\xA9 \xE6\xBC\xA2\xE5\xAD\x97 \xF0\x9F\x98\x80 "
+             "\xD7\xA9\xD7\x9C\xD7\x95\xD7\x9D \xD8\xB3\xD9\x84\xD8\xA7"
+             "\xD9\x85\r\nline2\n");
+  round_trip("\xF4\x8F\xBF\xBF\xEE\x80\x80\xEF\xBF\xBD\xC2\x80");
 
-    /* Every scalar value: UTF-16 -> UTF-8 -> UTF-16 gives it back. */
-    unsigned bad = 0;
-    for (uint32_t cp = 1; cp <= 0x10FFFF; cp++) {
-        if (cp >= 0xD800 && cp <= 0xDFFF)
-            continue;
-        uint16_t w[3];
-        size_t nw = 1;
-        if (cp < 0x10000) {
-            w[0] = (uint16_t)cp;
-        } else {
-            w[0] = (uint16_t)(0xD800 + ((cp - 0x10000) >> 10));
-            w[1] = (uint16_t)(0xDC00 + ((cp - 0x10000) & 0x3FF));
-            nw = 2;
-        }
-        uint8_t b[4];
-        size_t n = vda_utf16_to_utf8(w, nw, b, sizeof(b));
-        uint16_t back[3] = { 0, 0, 0 };
-        size_t k = vda_utf8_to_utf16(b, n, back, 3);
-        if (k != nw || back[0] != w[0] || (nw == 2 && back[1] != w[1]))
-            bad++;
+  /* Every scalar value: UTF-16 -> UTF-8 -> UTF-16 gives it back. */
+  unsigned bad = 0;
+  for (uint32_t cp = 1; cp <= 0x10FFFF; cp++) {
+    if (cp >= 0xD800 && cp <= 0xDFFF)
+      continue;
+    uint16_t w[3];
+    size_t nw = 1;
+    if (cp < 0x10000) {
+      w[0] = (uint16_t)cp;
+    } else {
+      w[0] = (uint16_t)(0xD800 + ((cp - 0x10000) >> 10));
+      w[1] = (uint16_t)(0xDC00 + ((cp - 0x10000) & 0x3FF));
+      nw = 2;
     }
-    CHECK_EQ(bad, 0);
+    uint8_t b[4];
+    size_t n = vda_utf16_to_utf8(w, nw, b, sizeof(b));
+    uint16_t back[3] = {0, 0, 0};
+    size_t k = vda_utf8_to_utf16(b, n, back, 3);
+    if (k != nw || back[0] != w[0] || (nw == 2 && back[1] != w[1]))
+      bad++;
+  }
+  CHECK_EQ(bad, 0);
 }
 
 int main(void)
 {
-    RUN_TEST(test_ascii_and_empty);
-    RUN_TEST(test_multibyte);
-    RUN_TEST(test_line_ends_preserved);
-    RUN_TEST(test_invalid_utf8);
-    RUN_TEST(test_embedded_nul);
-    RUN_TEST(test_lone_surrogates);
-    RUN_TEST(test_truncation);
-    RUN_TEST(test_round_trips);
-    return vda_test_report("text");
+  RUN_TEST(test_ascii_and_empty);
+  RUN_TEST(test_multibyte);
+  RUN_TEST(test_line_ends_preserved);
+  RUN_TEST(test_invalid_utf8);
+  RUN_TEST(test_embedded_nul);
+  RUN_TEST(test_lone_surrogates);
+  RUN_TEST(test_truncation);
+  RUN_TEST(test_round_trips);
+  return vda_test_report("text");
 }

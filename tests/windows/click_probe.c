@@ -23,12 +23,24 @@ static void record(const char *what, const char *button, LPARAM lp)
 static LRESULT CALLBACK wndproc(HWND h, UINT msg, WPARAM wp, LPARAM lp)
 {
   switch (msg) {
-  case WM_LBUTTONDOWN: record("down", "L", lp); return 0;
-  case WM_LBUTTONUP: record("up", "L", lp); return 0;
-  case WM_MBUTTONDOWN: record("down", "M", lp); return 0;
-  case WM_MBUTTONUP: record("up", "M", lp); return 0;
-  case WM_RBUTTONDOWN: record("down", "R", lp); return 0;
-  case WM_RBUTTONUP: record("up", "R", lp); return 0;
+  case WM_LBUTTONDOWN:
+    record("down", "L", lp);
+    return 0;
+  case WM_LBUTTONUP:
+    record("up", "L", lp);
+    return 0;
+  case WM_MBUTTONDOWN:
+    record("down", "M", lp);
+    return 0;
+  case WM_MBUTTONUP:
+    record("up", "M", lp);
+    return 0;
+  case WM_RBUTTONDOWN:
+    record("down", "R", lp);
+    return 0;
+  case WM_RBUTTONUP:
+    record("up", "R", lp);
+    return 0;
   case WM_XBUTTONDOWN:
     record("down", GET_XBUTTON_WPARAM(wp) == XBUTTON1 ? "X1" : "X2", lp);
     return TRUE;
@@ -51,7 +63,9 @@ static LRESULT CALLBACK wndproc(HWND h, UINT msg, WPARAM wp, LPARAM lp)
 
 int WINAPI wWinMain(HINSTANCE inst, HINSTANCE prev, LPWSTR cmd, int show)
 {
-  WNDCLASSW wc = {.lpfnWndProc = wndproc, .hInstance = inst, .lpszClassName = L"vda_click_probe",
+  WNDCLASSW wc = {.lpfnWndProc = wndproc,
+                  .hInstance = inst,
+                  .lpszClassName = L"vda_click_probe",
                   .hCursor = LoadCursorW(NULL, (LPCWSTR)IDC_ARROW)};
   int argc = 0;
   wchar_t **argv = CommandLineToArgvW(GetCommandLineW(), &argc);

@@ -37,8 +37,8 @@ int wmain(int argc, wchar_t **argv)
   } else {
     printf("open-write: refused (%lu)\n", (unsigned long)err);
   }
-  h = CreateNamedPipeW(argv[1], PIPE_ACCESS_DUPLEX, PIPE_TYPE_BYTE, PIPE_UNLIMITED_INSTANCES,
-                       4096, 4096, 0, NULL);
+  h = CreateNamedPipeW(argv[1], PIPE_ACCESS_DUPLEX, PIPE_TYPE_BYTE, PIPE_UNLIMITED_INSTANCES, 4096,
+                       4096, 0, NULL);
   err = GetLastError();
   if (h != INVALID_HANDLE_VALUE) {
     printf("squat: BREACH (created a second instance)\n");

@@ -9,7 +9,8 @@
  *   - the file-transfer feature's refusals that need no disk (session
  *     locked, disabled, an invalid name; unknown ids) as documented in
  *     vdagent/xfer/xfer_feature.h (transfers themselves: test_xfer_files
- *     and the e2e file_xfer tests).
+ *     and the e2e file_xfer tests);
+ *   - a MAX_CLIPBOARD of the wrong size is refused by the clipboard feature.
  * argv[1]: README.md (a Windows path). */
 #include <stdio.h>
 #include <string.h>
@@ -246,6 +247,27 @@ static void test_xfer_refusals(void)
   vda_agent_features_free(&af);
 }
 
+/* A MAX_CLIPBOARD whose body is not 4 bytes is logged and ignored by the
+ * clipboard feature. The clipboard thread is not started here, so a body
+ * that got through would be posted to a NULL window and crash the test. */
+static void test_max_clipboard_refusal(void)
+{
+  vda_agent_features af;
+  vda_dispatch d;
+  vda_config conf;
+  static const uint8_t body[5] = {1, 2, 3, 4, 5};
+
+  vda_config_defaults(&conf);
+  if (describe(&af, &d, &conf)) {
+    g_nsent = 0;
+    CHECK(vda_dispatch_message(&d, VD_AGENT_MAX_CLIPBOARD, body, 3));
+    CHECK(vda_dispatch_message(&d, VD_AGENT_MAX_CLIPBOARD, body, 5));
+    CHECK(vda_dispatch_message(&d, VD_AGENT_MAX_CLIPBOARD, body, 0));
+    CHECK_EQ(g_nsent, 0);
+  }
+  vda_agent_features_free(&af);
+}
+
 int main(int argc, char **argv)
 {
   if (argc < 2) {
@@ -258,5 +280,6 @@ int main(int argc, char **argv)
   RUN_TEST(test_readme_lists_what_is_announced);
   RUN_TEST(test_policy_changes_the_announced_set);
   RUN_TEST(test_xfer_refusals);
+  RUN_TEST(test_max_clipboard_refusal);
   return vda_test_report("agent features");
 }

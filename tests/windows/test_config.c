@@ -181,10 +181,10 @@ static void test_bad_values_are_logged_and_ignored(void)
   wchar_t long_path[400];
   clean();
   set_sz(SETTING, L"LogLevel", REG_SZ, L"loud");
-  set_sz(SETTING, L"ClipboardEnabled", REG_SZ, L"0");       /* wrong type */
-  set_dword(SETTING, L"FileTransferEnabled", 2);            /* out of range */
-  set_dword(SETTING, L"DownloadFolder", 7);                 /* wrong type */
-  set_sz(SETTING, L"MaxClipboard", REG_SZ, L"200");         /* wrong type */
+  set_sz(SETTING, L"ClipboardEnabled", REG_SZ, L"0"); /* wrong type */
+  set_dword(SETTING, L"FileTransferEnabled", 2);      /* out of range */
+  set_dword(SETTING, L"DownloadFolder", 7);           /* wrong type */
+  set_sz(SETTING, L"MaxClipboard", REG_SZ, L"200");   /* wrong type */
   /* Policy: over-long folder, 64-bit LogLevel, relative clipboard nonsense */
   wcscpy(long_path, L"C:\\");
   for (int i = 0; i < 300; i++)
@@ -195,7 +195,7 @@ static void test_bad_values_are_logged_and_ignored(void)
     set_raw(POLICY, L"LogLevel", REG_QWORD, &q, sizeof(q));
   }
   set_dword(POLICY, L"ClipboardEnabled", 0xffffffffu);
-  set_dword(POLICY, L"MaxClipboard", 0);                    /* out of range */
+  set_dword(POLICY, L"MaxClipboard", 0); /* out of range */
 
   start_log(L"bad");
   load(&cfg);
@@ -325,7 +325,8 @@ static void test_log_line_names_sources(void)
   vda_config_log(&cfg);
   finish_log(L"summary");
   CHECK(strstr(g_log, "LogLevel=warn (setting) ClipboardEnabled=1 (default) "
-                      "MaxClipboard=64 MiB (policy) FileTransferEnabled=0 (policy) DownloadFolder=\"\" (the user's "
+                      "MaxClipboard=64 MiB (policy) FileTransferEnabled=0 (policy) "
+                      "DownloadFolder=\"\" (the user's "
                       "Downloads) (default)") != NULL);
   CHECK(strcmp(vda_config_source_name(VDA_CONFIG_POLICY), "policy") == 0);
 }
@@ -343,8 +344,8 @@ static void test_hklm_keys(void)
   RegCloseKey(key);
   CHECK(RegCreateKeyExW(HKEY_LOCAL_MACHINE, VDA_CONFIG_POLICY_KEY, 0, NULL, 0,
                         KEY_SET_VALUE | KEY_WOW64_64KEY, NULL, &key, NULL) == ERROR_SUCCESS);
-  CHECK(RegSetValueExW(key, L"FileTransferEnabled", 0, REG_DWORD, (BYTE *)&zero,
-                       sizeof(zero)) == ERROR_SUCCESS);
+  CHECK(RegSetValueExW(key, L"FileTransferEnabled", 0, REG_DWORD, (BYTE *)&zero, sizeof(zero)) ==
+        ERROR_SUCCESS);
   RegCloseKey(key);
 
   vda_config_load(&cfg);
@@ -365,8 +366,7 @@ int main(void)
 {
   WCHAR tmp[MAX_PATH];
   GetTempPathW(MAX_PATH, tmp);
-  _snwprintf(g_dir, MAX_PATH, L"%lsvda-config-test-%lu", tmp,
-             (unsigned long)GetCurrentProcessId());
+  _snwprintf(g_dir, MAX_PATH, L"%lsvda-config-test-%lu", tmp, (unsigned long)GetCurrentProcessId());
   CreateDirectoryW(g_dir, NULL);
   RUN_TEST(test_defaults_without_keys);
   RUN_TEST(test_settings_are_read);

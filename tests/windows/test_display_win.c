@@ -36,9 +36,9 @@ static void test_enumerate(void)
   CHECK(S.d[a].current.width > 0 && S.d[a].current.height > 0);
   CHECK(S.d[a].nmodes >= 1);
   CHECK(wcsncmp(W.name[a], L"\\\\.\\DISPLAY", 11) == 0);
-  fprintf(stderr, "display %d: %ux%ux%u at %d,%d, %u modes, kind %d\n", a,
-          S.d[a].current.width, S.d[a].current.height, S.d[a].current.depth,
-          S.d[a].x, S.d[a].y, S.d[a].nmodes, (int)S.d[a].kind);
+  fprintf(stderr, "display %d: %ux%ux%u at %d,%d, %u modes, kind %d\n", a, S.d[a].current.width,
+          S.d[a].current.height, S.d[a].current.depth, S.d[a].x, S.d[a].y, S.d[a].nmodes,
+          (int)S.d[a].kind);
 }
 
 static void test_escape_refused_without_qxl(void)
@@ -77,8 +77,7 @@ static void test_apply_current_is_no_change(void)
     g = &S.d[ids[id]];
     rq.count = id + 1;
     if (g->attached)
-      rq.mon[id] = (vda_display_req_mon){g->current.width, g->current.height,
-                                         0, g->x, g->y};
+      rq.mon[id] = (vda_display_req_mon){g->current.width, g->current.height, 0, g->x, g->y};
   }
   rq.use_pos = true;
   CHECK(vda_display_apply(&vda_display_win_ops, &W, &rq, NULL, res));
@@ -98,8 +97,8 @@ static void test_mouse_layout(void)
 
 static void test_disp_change_text(void)
 {
-  CHECK(strcmp(vda_disp_change_text(DISP_CHANGE_BADMODE),
-               "the display driver has no such mode") == 0);
+  CHECK(strcmp(vda_disp_change_text(DISP_CHANGE_BADMODE), "the display driver has no such mode") ==
+        0);
   CHECK(vda_disp_change_text(-1234) != NULL);
 }
 
@@ -117,8 +116,7 @@ static void test_effects_session_round_trip(void)
   vda_effects_init(&e);
   CHECK(vda_effects_win_ops.get(&ctx, VDA_EFFECT_FONT_SMOOTH, &before));
   CHECK(vda_effects_win_ops.set(&ctx, VDA_EFFECT_FONT_SMOOTH, 1));
-  CHECK_ACCEPTED(vda_effects_configure(&e, &vda_effects_win_ops, &ctx, &dc,
-                                       NULL, NULL, &why), why);
+  CHECK_ACCEPTED(vda_effects_configure(&e, &vda_effects_win_ops, &ctx, &dc, NULL, NULL, &why), why);
   CHECK(SystemParametersInfoW(SPI_GETFONTSMOOTHING, 0, &on, 0));
   CHECK(!on);
   CHECK_ACCEPTED(vda_effects_restore(&e, &vda_effects_win_ops, &ctx, &why), why);

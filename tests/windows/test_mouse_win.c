@@ -11,11 +11,11 @@ static const char *why;
 static void test_to_inputs(void)
 {
   vda_mouse_event ev[5] = {
-    {VDA_MOUSE_MOVE, VDA_BUTTON_NONE, 0, true, 100, 200},
-    {VDA_MOUSE_DOWN, VDA_BUTTON_LEFT, 0, true, 100, 200},
-    {VDA_MOUSE_UP, VDA_BUTTON_SIDE, 0, false, 0, 0},
-    {VDA_MOUSE_DOWN, VDA_BUTTON_EXTRA, 0, false, 0, 0},
-    {VDA_MOUSE_WHEEL, VDA_BUTTON_NONE, -1, false, 0, 0},
+      {VDA_MOUSE_MOVE, VDA_BUTTON_NONE, 0, true, 100, 200},
+      {VDA_MOUSE_DOWN, VDA_BUTTON_LEFT, 0, true, 100, 200},
+      {VDA_MOUSE_UP, VDA_BUTTON_SIDE, 0, false, 0, 0},
+      {VDA_MOUSE_DOWN, VDA_BUTTON_EXTRA, 0, false, 0, 0},
+      {VDA_MOUSE_WHEEL, VDA_BUTTON_NONE, -1, false, 0, 0},
   };
   INPUT in[5];
   const DWORD abs = MOUSEEVENTF_MOVE | MOUSEEVENTF_ABSOLUTE | MOUSEEVENTF_VIRTUALDESK;
@@ -45,8 +45,8 @@ static void test_move_lands_on_pixel(void)
   l.desktop = vda_mouse_win_desktop();
   l.display[0] = l.desktop;
   CHECK(l.desktop.w > 0 && l.desktop.h > 0);
-  fprintf(stderr, "virtual desktop %d,%d %ux%u\n", l.desktop.x, l.desktop.y,
-          l.desktop.w, l.desktop.h);
+  fprintf(stderr, "virtual desktop %d,%d %ux%u\n", l.desktop.x, l.desktop.y, l.desktop.w,
+          l.desktop.h);
   vda_mouse_mapper_init(&m);
   s.x = l.desktop.w * 3 / 10 + 1;
   s.y = l.desktop.h / 4 + 1;
@@ -60,8 +60,8 @@ static void test_move_lands_on_pixel(void)
   /* Edges and odd pixels: where a naive p * 65535 / w scaling is off by one
    * (on a desktop of an odd size, e.g. under Xorg dummy at 1287x803). */
   for (uint32_t i = 0; i < 6; i++) {
-    const uint32_t xs[6] = {0, 1, l.desktop.w / 3, l.desktop.w / 2 + 1,
-                            l.desktop.w - 2, l.desktop.w - 1};
+    const uint32_t xs[6] = {
+        0, 1, l.desktop.w / 3, l.desktop.w / 2 + 1, l.desktop.w - 2, l.desktop.w - 1};
     s.x = xs[i];
     s.y = l.desktop.h - 1 - i;
     n = vda_mouse_map_state(&m, &l, &s, ev, &why);

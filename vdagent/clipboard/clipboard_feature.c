@@ -6,7 +6,7 @@
 #include "clipboard_win.h"
 #include "log.h"
 #include "vda_clip_state.h"
-#include "vda_le.h"
+#include "vda_views.h"
 
 struct vda_clipboard_feature {
   vda_agent_env env;
@@ -33,8 +33,16 @@ static void on_message(void *ctx, uint32_t vd_type, const uint8_t *body, size_t 
 static void on_max_clipboard(void *ctx, uint32_t vd_type, const uint8_t *body, size_t size)
 {
   vda_clipboard_feature *cf = ctx;
-  (void)vd_type, (void)size; /* 4 bytes: checked by the service's reader */
-  cf->peer_max_clipboard = (int32_t)vda_le32(body);
+  const char *why = NULL;
+  int32_t max;
+  (void)vd_type;
+  /* The service's reader validated it already; parsing again keeps this
+   * side safe against a service bug rather than trusting a 4-byte body. */
+  if (!vda_parse_max_clipboard(body, size, &max, &why)) {
+    LOG_WARN("clipboard: MAX_CLIPBOARD ignored: %s", why);
+    return;
+  }
+  cf->peer_max_clipboard = max;
   tell_clipboard(cf, VDA_CLIP_NEG_UPDATE);
 }
 
@@ -46,8 +54,7 @@ static void on_peer(void *ctx, vda_peer_event event)
    * grab serials start over. */
   if (event == VDA_PEER_CONNECTED || event == VDA_PEER_DISCONNECTED) {
     cf->peer_max_clipboard = -1;
-    clip_event =
-        event == VDA_PEER_CONNECTED ? VDA_CLIP_NEG_CONNECTED : VDA_CLIP_NEG_DISCONNECTED;
+    clip_event = event == VDA_PEER_CONNECTED ? VDA_CLIP_NEG_CONNECTED : VDA_CLIP_NEG_DISCONNECTED;
   }
   tell_clipboard(cf, clip_event);
 }
@@ -69,8 +76,7 @@ static bool sink_begin(void *ctx, const vda_ipc_stream_begin *b)
   cf->stream = *b;
   if (b->data_size > cf->env.limits->max_clipboard || b->data_size > SIZE_MAX - 1) {
     LOG_WARN("clipboard data of %llu bytes over the limit of %llu: dropped",
-             (unsigned long long)b->data_size,
-             (unsigned long long)cf->env.limits->max_clipboard);
+             (unsigned long long)b->data_size, (unsigned long long)cf->env.limits->max_clipboard);
     return false;
   }
   cf->buf = malloc(b->data_size ? (size_t)b->data_size : 1);
@@ -103,9 +109,8 @@ static void sink_end(void *ctx, bool aborted)
   if (!cf->buf)
     return;
   if (aborted || cf->len != cf->stream.data_size) {
-    LOG_WARN("clipboard stream %s (%zu of %llu bytes): dropped",
-             aborted ? "aborted" : "incomplete", cf->len,
-             (unsigned long long)cf->stream.data_size);
+    LOG_WARN("clipboard stream %s (%zu of %llu bytes): dropped", aborted ? "aborted" : "incomplete",
+             cf->len, (unsigned long long)cf->stream.data_size);
     drop_stream(cf);
     return;
   }
@@ -137,9 +142,13 @@ vda_clipboard_feature *vda_clipboard_feature_new(const vda_agent_env *env, bool 
   cf->env = *env;
   cf->f = f;
   cf->peer_max_clipboard = -1;
-  *f = (vda_feature){.name = "clipboard", .enabled = allowed, .ctx = cf,
-                     .handlers = handlers, .nhandlers = sizeof(handlers) / sizeof(handlers[0]),
-                     .sinks = sinks, .nsinks = sizeof(sinks) / sizeof(sinks[0]),
+  *f = (vda_feature){.name = "clipboard",
+                     .enabled = allowed,
+                     .ctx = cf,
+                     .handlers = handlers,
+                     .nhandlers = sizeof(handlers) / sizeof(handlers[0]),
+                     .sinks = sinks,
+                     .nsinks = sizeof(sinks) / sizeof(sinks[0]),
                      .on_peer = on_peer};
   vda_caps_init(&f->caps);
   vda_clip_caps(true, &f->caps);

@@ -44,30 +44,29 @@
  *   v5 = false: CF_DIB form: BITMAPINFOHEADER, BI_RGB, 24 bpp, or 32 bpp
  *               with the alpha in the fourth byte when the PNG has alpha.
  * *has_alpha: the PNG carries alpha (an alpha channel or a tRNS chunk). */
-bool vda_png_to_dib(const uint8_t *png, size_t len, size_t max_out, bool v5,
-                    uint8_t **dib, size_t *dib_len, bool *has_alpha,
-                    const char **why);
+bool vda_png_to_dib(const uint8_t *png, size_t len, size_t max_out, bool v5, uint8_t **dib,
+                    size_t *dib_len, bool *has_alpha, const char **why);
 
 /* Packed DIB (CF_DIB or CF_DIBV5 contents) -> PNG, 8 bits per sample, RGB,
  * or RGBA when the DIB carries meaningful alpha (see vda_dib_parse). */
-bool vda_dib_to_png(const uint8_t *dib, size_t len, size_t max_out,
-                    uint8_t **png, size_t *png_len, const char **why);
+bool vda_dib_to_png(const uint8_t *dib, size_t len, size_t max_out, uint8_t **png, size_t *png_len,
+                    const char **why);
 
 /* Checks the PNG signature and IHDR (dimensions and limits as above) without
  * decoding: enough to vet the registered "PNG" format before sending it. */
-bool vda_png_probe(const uint8_t *png, size_t len, size_t max_out,
-                   uint32_t *width, uint32_t *height, const char **why);
+bool vda_png_probe(const uint8_t *png, size_t len, size_t max_out, uint32_t *width,
+                   uint32_t *height, const char **why);
 
 /* BMP file -> packed DIB: checks the 14-byte BITMAPFILEHEADER ('BM',
  * bfOffBits) and the DIB, and closes any gap between the colour table and
  * the pixels that a file may have (a packed DIB has none). */
-bool vda_bmp_to_dib(const uint8_t *bmp, size_t len, size_t max_out,
-                    uint8_t **dib, size_t *dib_len, const char **why);
+bool vda_bmp_to_dib(const uint8_t *bmp, size_t len, size_t max_out, uint8_t **dib, size_t *dib_len,
+                    const char **why);
 
 /* Packed DIB -> BMP file: checks the DIB and prepends a BITMAPFILEHEADER
  * whose bfOffBits skips the header, masks and colour table. */
-bool vda_dib_to_bmp(const uint8_t *dib, size_t len, size_t max_out,
-                    uint8_t **bmp, size_t *bmp_len, const char **why);
+bool vda_dib_to_bmp(const uint8_t *dib, size_t len, size_t max_out, uint8_t **bmp, size_t *bmp_len,
+                    const char **why);
 
 /* A checked view of a DIB, shared by the converters (no copies).
  * Accepted: BITMAPINFOHEADER (40) and its V2 (52), V3 (56), V4 (108) and
@@ -83,22 +82,22 @@ bool vda_dib_to_bmp(const uint8_t *dib, size_t len, size_t max_out,
  * reads as opaque) and some pixel is not fully opaque (an all-opaque image
  * needs no alpha channel). */
 typedef struct vda_dib_view {
-    uint32_t width, height;   /* height is positive; see top_down */
-    bool top_down;
-    unsigned bpp;             /* 1, 4, 8, 16, 24 or 32 */
-    uint32_t masks[4];        /* R, G, B, A for 16 and 32 bpp */
-    const uint8_t *palette;   /* RGBQUADs, for bpp <= 8 */
-    uint32_t ncolors;         /* entries in palette */
-    size_t header_len;        /* header + masks + colour table */
-    const uint8_t *bits;      /* first stored row */
-    size_t stride;            /* bytes per stored row (4-byte aligned) */
-    bool has_alpha;           /* the alpha rule above holds */
+  uint32_t width, height; /* height is positive; see top_down */
+  bool top_down;
+  unsigned bpp;           /* 1, 4, 8, 16, 24 or 32 */
+  uint32_t masks[4];      /* R, G, B, A for 16 and 32 bpp */
+  const uint8_t *palette; /* RGBQUADs, for bpp <= 8 */
+  uint32_t ncolors;       /* entries in palette */
+  size_t header_len;      /* header + masks + colour table */
+  const uint8_t *bits;    /* first stored row */
+  size_t stride;          /* bytes per stored row (4-byte aligned) */
+  bool has_alpha;         /* the alpha rule above holds */
 } vda_dib_view;
 
 /* bits_off: offset of the pixels from dib, or 0 for a packed DIB (the pixels
  * follow the colour table). */
-bool vda_dib_parse(const uint8_t *dib, size_t len, size_t bits_off,
-                   size_t max_out, vda_dib_view *v, const char **why);
+bool vda_dib_parse(const uint8_t *dib, size_t len, size_t bits_off, size_t max_out, vda_dib_view *v,
+                   const char **why);
 
 /* Row y (0 = top) as 8-bit R, G, B, A (A = 0xFF unless v->has_alpha) into
  * out[0 .. 4 * width). */
@@ -106,7 +105,7 @@ void vda_dib_row_rgba(const vda_dib_view *v, uint32_t y, uint8_t *out);
 
 /* width, height within 1..VDA_IMAGE_MAX_DIM and width * height * 4 plus
  * extra bytes within max_out (all in 64-bit arithmetic). */
-bool vda_image_size_ok(uint64_t width, uint64_t height, uint64_t extra,
-                       size_t max_out, const char **why);
+bool vda_image_size_ok(uint64_t width, uint64_t height, uint64_t extra, size_t max_out,
+                       const char **why);
 
 #endif /* VDA_CLIPBOARD_IMAGE_H */

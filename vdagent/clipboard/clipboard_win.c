@@ -176,8 +176,8 @@ static void serve(vda_clipboard_win *c, uint32_t type)
     return;
   }
   /* [selection] + type + data: one message, streamed by the outbox. */
-  if (!vda_body_clipboard(&head, &c->st.neg, VD_AGENT_CLIPBOARD_SELECTION_CLIPBOARD, type, NULL,
-                          0, &why) ||
+  if (!vda_body_clipboard(&head, &c->st.neg, VD_AGENT_CLIPBOARD_SELECTION_CLIPBOARD, type, NULL, 0,
+                          &why) ||
       !(body = malloc(head.len + len))) {
     LOG_ERROR("clipboard: cannot build the answer: %s", why ? why : "out of memory");
     free(data);
@@ -324,14 +324,15 @@ static LRESULT CALLBACK wndproc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
 static DWORD WINAPI clipboard_main(LPVOID arg)
 {
   vda_clipboard_win *c = arg;
-  WNDCLASSW wc = {.lpfnWndProc = wndproc, .hInstance = GetModuleHandleW(NULL),
+  WNDCLASSW wc = {.lpfnWndProc = wndproc,
+                  .hInstance = GetModuleHandleW(NULL),
                   .lpszClassName = L"vda_clipboard"};
   MSG m;
 
   vda_clipboard_formats_init();
   RegisterClassW(&wc);
-  c->hwnd = CreateWindowExW(0, wc.lpszClassName, L"SPICE clipboard", 0, 0, 0, 0, 0,
-                            HWND_MESSAGE, NULL, wc.hInstance, NULL);
+  c->hwnd = CreateWindowExW(0, wc.lpszClassName, L"SPICE clipboard", 0, 0, 0, 0, 0, HWND_MESSAGE,
+                            NULL, wc.hInstance, NULL);
   if (c->hwnd) {
     SetWindowLongPtrW(c->hwnd, GWLP_USERDATA, (LONG_PTR)c);
     if (!AddClipboardFormatListener(c->hwnd))

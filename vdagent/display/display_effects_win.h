@@ -22,7 +22,7 @@
 #define VDA_WALLPAPER_PATH_MAX 1024u
 
 typedef struct vda_effects_win {
-    WCHAR wallpaper[VDA_WALLPAPER_PATH_MAX];
+  WCHAR wallpaper[VDA_WALLPAPER_PATH_MAX];
 } vda_effects_win;
 
 extern const vda_effects_ops vda_effects_win_ops;

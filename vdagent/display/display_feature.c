@@ -145,10 +145,13 @@ vda_display_feature *vda_display_feature_new(const vda_agent_env *env, vda_featu
   df->mouse = mouse;
   vda_mouse_mapper_init(&df->mapper);
 
-  *display = (vda_feature){.name = "display", .enabled = true, .ctx = df,
+  *display = (vda_feature){.name = "display",
+                           .enabled = true,
+                           .ctx = df,
                            .handlers = display_handlers,
                            .nhandlers = sizeof(display_handlers) / sizeof(display_handlers[0]),
-                           .on_peer = on_peer, .on_event = on_worker_result};
+                           .on_peer = on_peer,
+                           .on_event = on_worker_result};
   vda_caps_init(&display->caps);
   vda_caps_set(&display->caps, VD_AGENT_CAP_MONITORS_CONFIG);
   vda_caps_set(&display->caps, VD_AGENT_CAP_REPLY);
@@ -156,7 +159,9 @@ vda_display_feature *vda_display_feature_new(const vda_agent_env *env, vda_featu
   vda_caps_set(&display->caps, VD_AGENT_CAP_SPARSE_MONITORS_CONFIG);
   vda_caps_set(&display->caps, VD_AGENT_CAP_GRAPHICS_DEVICE_INFO);
 
-  *mouse = (vda_feature){.name = "mouse", .enabled = true, .ctx = df,
+  *mouse = (vda_feature){.name = "mouse",
+                         .enabled = true,
+                         .ctx = df,
                          .handlers = mouse_handlers,
                          .nhandlers = sizeof(mouse_handlers) / sizeof(mouse_handlers[0])};
   vda_caps_init(&mouse->caps);

@@ -30,8 +30,8 @@
 #include "vda_mouse_map.h"
 
 typedef struct vda_display_win {
-    uint32_t count;                          /* from the last enumerate */
-    WCHAR name[VDA_DISPLAY_MAX][32];         /* \\.\DISPLAYn by device_index */
+  uint32_t count;                  /* from the last enumerate */
+  WCHAR name[VDA_DISPLAY_MAX][32]; /* \\.\DISPLAYn by device_index */
 } vda_display_win;
 
 extern const vda_display_ops vda_display_win_ops;
@@ -45,8 +45,7 @@ const char *vda_disp_change_text(LONG code);
  * rectangles from the enumeration, the virtual desktop from
  * GetSystemMetrics (what SendInput's VIRTUALDESK scaling uses).  Allocates
  * one vda_display_set for the call. */
-bool vda_display_win_mouse_layout(vda_display_win *w,
-                                  const vda_display_idmap *map,
+bool vda_display_win_mouse_layout(vda_display_win *w, const vda_display_idmap *map,
                                   vda_mouse_layout *out, const char **why);
 
 #endif /* VDA_DISPLAY_WIN_H */

@@ -91,9 +91,9 @@ static void apply_monitors(vda_display_worker *w, uint32_t owed, const vda_displ
     const vda_display_target *t = &w->res.plan.t[i];
     LOG_DEBUG("display %u (id %d): %s %ux%ux%u at %d,%d (asked %ux%u, source %d)",
               (unsigned)t->guest, (int)t->display_id, t->enable ? "on" : "off",
-              (unsigned)t->mode.width, (unsigned)t->mode.height, (unsigned)t->mode.depth,
-              (int)t->x, (int)t->y, (unsigned)t->requested.width,
-              (unsigned)t->requested.height, (int)t->source);
+              (unsigned)t->mode.width, (unsigned)t->mode.height, (unsigned)t->mode.depth, (int)t->x,
+              (int)t->y, (unsigned)t->requested.width, (unsigned)t->requested.height,
+              (int)t->source);
   }
   push_reply(w, VD_AGENT_MONITORS_CONFIG, vda_display_reply_error(&w->res), owed);
   refresh_layout(w, map);
@@ -139,8 +139,7 @@ static DWORD WINAPI worker_main(LPVOID arg)
         LOG_WARN("display config 0x%x: %s", (unsigned)dc.flags, why);
       else
         LOG_INFO("display config 0x%x applied", (unsigned)dc.flags);
-      push_reply(w, VD_AGENT_DISPLAY_CONFIG, ok ? VD_AGENT_SUCCESS : VD_AGENT_ERROR,
-                 effects_owed);
+      push_reply(w, VD_AGENT_DISPLAY_CONFIG, ok ? VD_AGENT_SUCCESS : VD_AGENT_ERROR, effects_owed);
     }
     if (have_req)
       apply_monitors(w, owed, have_map ? &map : NULL, arrival);
@@ -163,6 +162,10 @@ vda_display_worker *vda_display_worker_start(void)
   w->result_event = CreateEventW(NULL, TRUE, FALSE, NULL);
   if (w->wake && w->result_event)
     w->thread = CreateThread(NULL, 0, worker_main, w, 0, NULL);
+  /* A resize is what the user watches: it goes ahead of bulk work (a file
+   * transfer's disk writes) when the CPU is busy. */
+  if (w->thread && !SetThreadPriority(w->thread, THREAD_PRIORITY_ABOVE_NORMAL))
+    LOG_DEBUG("SetThreadPriority: %s", vda_win_strerror(GetLastError()));
   if (!w->thread) {
     LOG_ERROR("cannot start the display worker: %s", vda_win_strerror(GetLastError()));
     vda_display_worker_stop(w);

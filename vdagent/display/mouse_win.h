@@ -31,7 +31,6 @@ void vda_mouse_win_to_inputs(const vda_mouse_event *ev, size_t n, INPUT *out);
 
 /* Send the events (n <= VDA_MOUSE_QUEUE_MAX).  false with *why when
  * SendInput injected fewer (another desktop is active, UIPI blocked it). */
-bool vda_mouse_win_inject(const vda_mouse_event *ev, size_t n,
-                          const char **why);
+bool vda_mouse_win_inject(const vda_mouse_event *ev, size_t n, const char **why);
 
 #endif /* VDA_MOUSE_WIN_H */

@@ -296,8 +296,7 @@ static void on_writer(void *ctx)
       }
       break;
     case VDA_XFER_NO_SPACE:
-      LOG_WARN("file transfer %u refused: not enough space (%llu bytes usable)",
-               (unsigned)r->id,
+      LOG_WARN("file transfer %u refused: not enough space (%llu bytes usable)", (unsigned)r->id,
                (unsigned long long)vda_xfer_usable(res.free_bytes, VDA_XFER_RESERVE_DEFAULT));
       vda_body_xfer_status_no_space(&b, x->env.neg, r->id,
                                     vda_xfer_usable(res.free_bytes, VDA_XFER_RESERVE_DEFAULT));
@@ -384,10 +383,16 @@ vda_xfer_feature *vda_xfer_feature_new(const vda_agent_env *env, const vda_confi
   x->notify_mode = conf->file_xfer_notify;
   wcscpy(x->folder_setting, conf->download_dir);
   vda_xfer_table_init(&x->table);
-  *f = (vda_feature){.name = "file transfer", .enabled = true, .ctx = x,
-                     .handlers = handlers, .nhandlers = sizeof(handlers) / sizeof(handlers[0]),
-                     .sinks = sinks, .nsinks = sizeof(sinks) / sizeof(sinks[0]),
-                     .on_peer = on_peer, .on_session = on_session, .on_event = on_writer,
+  *f = (vda_feature){.name = "file transfer",
+                     .enabled = true,
+                     .ctx = x,
+                     .handlers = handlers,
+                     .nhandlers = sizeof(handlers) / sizeof(handlers[0]),
+                     .sinks = sinks,
+                     .nsinks = sizeof(sinks) / sizeof(sinks[0]),
+                     .on_peer = on_peer,
+                     .on_session = on_session,
+                     .on_event = on_writer,
                      .hold_input = hold_input};
   vda_caps_init(&f->caps);
   if (x->enabled) {

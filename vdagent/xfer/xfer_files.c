@@ -95,8 +95,8 @@ DWORD vda_xfer_dest_open(vda_xfer_dest *d, HANDLE token, const wchar_t *configur
   DWORD err = ERROR_SUCCESS;
   d->token = NULL;
   d->dir[0] = 0;
-  if (token && !DuplicateTokenEx(token, TOKEN_ALL_ACCESS, NULL, SecurityImpersonation,
-                                 TokenPrimary, &d->token)) {
+  if (token && !DuplicateTokenEx(token, TOKEN_ALL_ACCESS, NULL, SecurityImpersonation, TokenPrimary,
+                                 &d->token)) {
     err = GetLastError();
     goto out;
   }

@@ -46,8 +46,7 @@ typedef struct vda_xfer_file {
 
 /* Creates the temporary file of transfer `id`, exclusively, delete-on-close,
  * with `size` bytes reserved when the file system allows it. */
-DWORD vda_xfer_file_create(const vda_xfer_dest *d, uint32_t id, uint64_t size,
-                           vda_xfer_file *f);
+DWORD vda_xfer_file_create(const vda_xfer_dest *d, uint32_t id, uint64_t size, vda_xfer_file *f);
 DWORD vda_xfer_file_write(vda_xfer_file *f, const void *data, size_t len);
 /* Gives the file its final name: `clean_utf8` (a name vda_xfer_name_clean
  * accepted), or its first free variant. On success the file is closed and

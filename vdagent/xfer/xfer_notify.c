@@ -45,8 +45,7 @@ static void open_folder(vda_xfer_notify *n)
   if (swprintf(cmd, 1200, L"explorer.exe /select,\"%ls\"", n->last) < 0)
     return;
   if (!CreateProcessAsUserW(n->token, NULL, cmd, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi)) {
-    LOG_WARN("cannot open the Downloads folder for the user: %s",
-             vda_win_strerror(GetLastError()));
+    LOG_WARN("cannot open the Downloads folder for the user: %s", vda_win_strerror(GetLastError()));
     return;
   }
   CloseHandle(pi.hThread);
@@ -136,7 +135,8 @@ static LRESULT CALLBACK wndproc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
 static DWORD WINAPI notify_thread(void *arg)
 {
   vda_xfer_notify *n = arg;
-  WNDCLASSW wc = {.lpfnWndProc = wndproc, .lpszClassName = L"vda_xfer_notify",
+  WNDCLASSW wc = {.lpfnWndProc = wndproc,
+                  .lpszClassName = L"vda_xfer_notify",
                   .hInstance = GetModuleHandleW(NULL)};
   MSG msg;
   RegisterClassW(&wc);

@@ -229,8 +229,8 @@ static DWORD WINAPI writer_thread(void *arg)
   return 0;
 }
 
-static bool post(vda_xfer_writer *w, op_kind kind, uint32_t id, uint64_t size,
-                 const char *name, const void *data, size_t len)
+static bool post(vda_xfer_writer *w, op_kind kind, uint32_t id, uint64_t size, const char *name,
+                 const void *data, size_t len)
 {
   op *o;
   bool ok = true;
@@ -294,6 +294,9 @@ vda_xfer_writer *vda_xfer_writer_start(HANDLE token, const wchar_t *configured_d
     LOG_ERROR("cannot start the file-transfer writer: %s", vda_win_strerror(GetLastError()));
     goto fail;
   }
+  /* Bulk work: the display, the mouse and the clipboard go first. */
+  if (!SetThreadPriority(w->thread, THREAD_PRIORITY_BELOW_NORMAL))
+    LOG_DEBUG("SetThreadPriority: %s", vda_win_strerror(GetLastError()));
   return w;
 fail:
   if (w->token)
