@@ -148,18 +148,6 @@ bool vda_parse_xfer_status(const uint8_t *body, size_t size, const vda_negotiate
   return ok;
 }
 
-bool vda_parse_xfer_data(const uint8_t *body, size_t size, const vda_limits *lim,
-                         vda_xfer_data *out, const char **why)
-{
-  bool ok = vda_validate_message(VD_AGENT_FILE_XFER_DATA, body, size, NULL, lim, why);
-  if (ok) {
-    out->id = vda_le32(body);
-    out->size = vda_le64(body + 4);
-    out->data = body + VDA_XFER_DATA_PREFIX_SIZE;
-  }
-  return ok;
-}
-
 bool vda_parse_max_clipboard(const uint8_t *body, size_t size, int32_t *max, const char **why)
 {
   bool ok = vda_validate_message(VD_AGENT_MAX_CLIPBOARD, body, size, NULL, NULL, why);

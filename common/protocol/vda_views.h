@@ -93,14 +93,6 @@ typedef struct vda_xfer_status {
 bool vda_parse_xfer_status(const uint8_t *body, size_t size, const vda_negotiated *n,
                            vda_xfer_status *out, const char **why);
 
-typedef struct vda_xfer_data {
-  uint32_t id;
-  uint64_t size;
-  const uint8_t *data;
-} vda_xfer_data;
-bool vda_parse_xfer_data(const uint8_t *body, size_t size, const vda_limits *lim,
-                         vda_xfer_data *out, const char **why);
-
 bool vda_parse_max_clipboard(const uint8_t *body, size_t size, int32_t *max, const char **why);
 
 /* GRAPHICS_DEVICE_INFO: validate, then iterate the entries. */

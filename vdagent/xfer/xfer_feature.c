@@ -38,6 +38,10 @@ struct vda_xfer_feature {
   vda_xfer_writer *writer;
   vda_xfer_notify *notify;
   HANDLE token;
+  /* DATA for an id we do not know: logged once per id, repeats counted, so
+   * a client that keeps sending for a failed transfer cannot flood the log */
+  uint32_t unknown_id;
+  unsigned unknown_repeats;
   /* the FILE_XFER_DATA stream in progress */
   record *stream;
   bool stream_completes;
@@ -158,7 +162,14 @@ static void on_start(void *ctx, uint32_t vd_type, const uint8_t *body, size_t si
   for (unsigned i = 0; i < VDA_XFER_MAX_ACTIVE && !r; i++)
     if (!x->rec[i].used)
       r = &x->rec[i];
-  /* The table holds at most as many transfers as there are records. */
+  /* The table holds at most as many transfers as there are records, and
+   * both drop a transfer together; a mismatch is a bug, refused cleanly. */
+  if (!r) {
+    LOG_ERROR("file transfer %u refused: no record free", (unsigned)xs.id);
+    vda_xfer_table_cancel(&x->table, xs.id, x->generation, NULL);
+    send_error(x, xs.id, VDA_GIO_ERROR_TOO_MANY_OPEN_FILES);
+    return;
+  }
   *r = (record){.used = true, .key = ++x->next_key, .id = xs.id, .generation = x->generation};
   strcpy(r->name, clean);
   if (!ensure_writer(x) || !vda_xfer_writer_create(x->writer, r->key, meta.size)) {
@@ -216,7 +227,17 @@ static bool sink_begin(void *ctx, const vda_ipc_stream_begin *b)
   case VDA_XFER_DATA_IGNORED:
     return false;
   case VDA_XFER_DATA_UNKNOWN:
-    LOG_WARN("file transfer %u: %llu bytes of data for an unknown transfer dropped",
+    if (b->xfer_id == x->unknown_id && x->unknown_repeats > 0) {
+      x->unknown_repeats++;
+      return false;
+    }
+    if (x->unknown_repeats > 1)
+      LOG_WARN("file transfer %u: %u more data messages for it dropped", (unsigned)x->unknown_id,
+               x->unknown_repeats - 1);
+    x->unknown_id = b->xfer_id;
+    x->unknown_repeats = 1;
+    LOG_WARN("file transfer %u: %llu bytes of data for an unknown transfer dropped (repeats "
+             "are counted, not logged)",
              (unsigned)b->xfer_id, (unsigned long long)b->data_size);
     return false;
   case VDA_XFER_DATA_OVERFLOW:

@@ -40,13 +40,12 @@ struct vda_xfer_writer {
   bool above_high;
   vda_xfer_result results[RESULTS_MAX];
   unsigned rhead, rcount;
-  /* writer thread only, except `folder` (under the lock) */
+  /* writer thread only */
   HANDLE token;
   wchar_t configured[VDA_XFER_PATH_MAX];
   uint64_t reserve;
   bool dest_ready;
   vda_xfer_dest dest;
-  wchar_t folder[VDA_XFER_PATH_MAX];
   slot slots[SLOTS_MAX];
 };
 
@@ -94,9 +93,6 @@ static DWORD ensure_dest(vda_xfer_writer *w)
     return err;
   }
   w->dest_ready = true;
-  EnterCriticalSection(&w->lock);
-  wcscpy(w->folder, w->dest.dir);
-  LeaveCriticalSection(&w->lock);
   {
     char shown[3 * VDA_XFER_PATH_MAX];
     LOG_INFO("file transfers go to %s", vda_log_utf8(w->dest.dir, shown, sizeof(shown)));
@@ -384,12 +380,4 @@ bool vda_xfer_writer_take(vda_xfer_writer *w, vda_xfer_result *out)
   }
   LeaveCriticalSection(&w->lock);
   return got;
-}
-
-void vda_xfer_writer_folder(vda_xfer_writer *w, wchar_t *out, size_t cap)
-{
-  EnterCriticalSection(&w->lock);
-  wcsncpy(out, w->folder, cap - 1);
-  out[cap - 1] = 0;
-  LeaveCriticalSection(&w->lock);
 }

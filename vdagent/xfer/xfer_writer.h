@@ -64,7 +64,5 @@ size_t vda_xfer_writer_backlog(vda_xfer_writer *w);
  * after having been above the high one. */
 HANDLE vda_xfer_writer_event(const vda_xfer_writer *w);
 bool vda_xfer_writer_take(vda_xfer_writer *w, vda_xfer_result *out);
-/* The destination folder (empty until the first transfer resolved it). */
-void vda_xfer_writer_folder(vda_xfer_writer *w, wchar_t *out, size_t cap);
 
 #endif
