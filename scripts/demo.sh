@@ -41,6 +41,7 @@ head -c $((20 * 1024 * 1024)) /dev/urandom >"$drop/holiday-video.bin"
 printf 'quarterly numbers\n' >"$drop/report.txt"
 printf 'not a device\n' >"$drop/CON.txt"
 printf 'trying to escape\n' >"$drop/..\\..\\Windows\\evil.txt"
+shopt -s dotglob # the escaping name starts with ".."
 out=$(/usr/bin/python3 tests/e2e/file_xfer.py "$RIG_PORT" hostile "$E2E_DOWNLOADS" "$drop"/* \
   2>>"$RIG_TMP/client.log") || e2e_fail "file drop: $out"
 /usr/bin/python3 -c '
