@@ -207,7 +207,11 @@ static DWORD rename_to(HANDLE h, const wchar_t *full)
     FILE_RENAME_INFO info;
     uint8_t bytes[sizeof(FILE_RENAME_INFO) + (VDA_XFER_PATH_MAX + 8) * sizeof(wchar_t)];
   } u = {0};
-  int n = swprintf(u.info.FileName, VDA_XFER_PATH_MAX + 8, L"\\??\\%ls", full);
+  /* C:\x is \??\C:\x; a share (DownloadFolder \\server\share) is
+   * \??\UNC\server\share. */
+  bool unc = full[0] == L'\\' && full[1] == L'\\';
+  int n = swprintf(u.info.FileName, VDA_XFER_PATH_MAX + 8, unc ? L"\\??\\UNC\\%ls" : L"\\??\\%ls",
+                   unc ? full + 2 : full);
   if (n < 0)
     return ERROR_FILENAME_EXCED_RANGE;
   u.info.ReplaceIfExists = FALSE;
