@@ -276,8 +276,18 @@ static void on_agent_message(vds_mux *m, const uint8_t *payload, size_t size)
     return;
   }
   if (m->ops->port_busy(m->ctx)) {
-    /* It would interleave with the large message on the wire. */
-    kill_agent(m, "a message inside a large message");
+    /* The agent's main thread answers (a REPLY to a resize, a transfer
+     * status) while its clipboard thread streams a large message: it waits
+     * behind that message, as the service's own do, since messages of one
+     * port may not interleave. Only small ones come this way. */
+    vda_body b = {.type = vd_type, .len = size - 4};
+    if (b.len > sizeof(b.data)) {
+      LOG(m, VDS_LOG_WARN, "agent message type %u (%zu bytes) during a large message: dropped",
+          (unsigned)vd_type, b.len);
+      return;
+    }
+    memcpy(b.data, payload + 4, b.len);
+    m->ops->port_send_own(m->ctx, &b);
     return;
   }
   m->ops->port_send(m->ctx, vd_type, payload + 4, size - 4);

@@ -83,16 +83,32 @@ static void test_large_message_ended_early_breaks_the_port(void)
   CHECK_EQ(F.kills, 0);
 }
 
-static void test_agent_message_inside_large_message_kills(void)
+/* A REPLY the agent's main thread sends while its clipboard thread streams
+ * a large message waits behind it, and the agent lives. */
+static void test_agent_message_inside_large_message_waits(void)
 {
   uint8_t reply[8] = {0};
+  wmsg m[4];
+  bool partial = false;
+  size_t n;
   setup();
   agent_ready_clipboard();
   agent_out_begin(VD_AGENT_CLIPBOARD, 3000);
   agent_out_data(100);
   vda_put_le32(reply, VD_AGENT_MONITORS_CONFIG);
+  vda_put_le32(reply + 4, VD_AGENT_SUCCESS);
   agent_msg(VD_AGENT_REPLY, reply, sizeof(reply));
-  CHECK_EQ(F.kills, 1);
+  CHECK_EQ(F.kills, 0);
+  CHECK_EQ(F.out.ndeferred, 1);
+  agent_out_data(2900);
+  vds_mux_on_agent_frame(&F.mux, VDA_IPC_END, NULL, 0);
+  n = wire_parse(m, 4, &partial);
+  CHECK_EQ(n, 2);
+  CHECK(!partial);
+  CHECK_EQ(m[0].type, VD_AGENT_CLIPBOARD);
+  CHECK_EQ(m[1].type, VD_AGENT_REPLY);
+  CHECK_EQ(vda_le32(m[1].body), VD_AGENT_MONITORS_CONFIG);
+  CHECK_EQ(F.kills, 0);
 }
 
 /* --- agent -> host filtering --- */
@@ -193,7 +209,7 @@ int main(void)
   RUN_TEST(test_own_messages_wait_behind_large_agent_message);
   RUN_TEST(test_deferred_messages_are_capped);
   RUN_TEST(test_large_message_ended_early_breaks_the_port);
-  RUN_TEST(test_agent_message_inside_large_message_kills);
+  RUN_TEST(test_agent_message_inside_large_message_waits);
   RUN_TEST(test_agent_types_filtered_by_table);
   RUN_TEST(test_agent_message_dropped_while_port_closed);
   RUN_TEST(test_ipc_protocol_errors_kill);
