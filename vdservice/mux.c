@@ -143,10 +143,22 @@ static void on_message(void *ctx, unsigned port, uint32_t type, const uint8_t *b
     forward_failed(m, "a message");
 }
 
+static void on_stream_begin(void *ctx, const vda_stream_info *info);
+static void stream_done(vds_mux *m, uint32_t ipc_type, const char *what);
+
 static void on_rejected(void *ctx, unsigned port, uint32_t type, uint32_t size, const char *why)
 {
-  LOG((vds_mux *)ctx, VDS_LOG_WARN, "refused message type %u (%s, %u bytes) on port %u: %s",
-      (unsigned)type, vda_type_name(type), (unsigned)size, port, why);
+  vds_mux *m = ctx;
+  LOG(m, VDS_LOG_WARN, "refused message type %u (%s, %u bytes) on port %u: %s", (unsigned)type,
+      vda_type_name(type), (unsigned)size, port, why);
+  /* A paste in the guest may be waiting for this CLIPBOARD (over the limit,
+   * malformed): the agent hears it as a stream that aborted at once, of an
+   * unknown type, so the paste ends now rather than at its deadline. */
+  if (type == VD_AGENT_CLIPBOARD) {
+    vda_stream_info lost = {.port = port, .type = type, .clipboard_type = VD_AGENT_CLIPBOARD_NONE};
+    on_stream_begin(m, &lost);
+    stream_done(m, VDA_IPC_ABORT, "a refused clipboard");
+  }
 }
 
 static void on_stream_begin(void *ctx, const vda_stream_info *info)

@@ -144,6 +144,7 @@ static vda_clip_do client_gone(vda_clip_state *s, vda_clip_action *act, const ch
   s->guest_grabbed = false;
   s->n_guest_types = 0;
   s->peer_max = -1;
+  s->client_leaving = false;
   return drop_client(s, act, why_empty, "client had no clipboard here");
 }
 
@@ -342,6 +343,8 @@ vda_clip_do vda_clip_request_data(vda_clip_state *s, uint32_t type, vda_clip_act
     return act_do(act, VDA_CLIP_DO_NOTHING, "clipboard disabled by policy");
   if (!s->client_owns || s->release_delayed)
     return act_do(act, VDA_CLIP_DO_NOTHING, "the client owns no clipboard: nothing to request");
+  if (s->client_leaving)
+    return act_do(act, VDA_CLIP_DO_NOTHING, "the client is leaving: nothing to request");
   if (!type_in(s->client_types, s->n_client_types, type))
     return act_do(act, VDA_CLIP_DO_NOTHING, "the client did not offer this type");
   if (s->n_pending >= VDA_CLIP_MAX_PENDING)
@@ -363,6 +366,36 @@ vda_clip_do vda_clip_request_timeout(vda_clip_state *s, uint32_t type, vda_clip_
   pending_remove_at(s, i);
   act->fail_request = true;
   return act_do(act, VDA_CLIP_DO_NOTHING, "client did not answer in time: request dropped");
+}
+
+vda_clip_do vda_clip_client_leaving(vda_clip_state *s, vda_clip_action *act)
+{
+  act_reset(act, "");
+  /* Only the waits and new requests: ownership and grabs are the full
+   * disconnect's business, which follows on the clipboard thread. */
+  s->client_leaving = true;
+  act->cancel_pending = s->n_pending > 0;
+  s->n_pending = 0;
+  return act_do(act, VDA_CLIP_DO_NOTHING, "the client is leaving: pastes get nothing");
+}
+
+vda_clip_do vda_clip_client_data_lost(vda_clip_state *s, uint8_t selection, uint32_t type,
+                                      vda_clip_action *act)
+{
+  act_reset(act, "");
+  act->type = type;
+  if (!s->enabled || selection != VD_AGENT_CLIPBOARD_SELECTION_CLIPBOARD || s->n_pending == 0)
+    return act_do(act, VDA_CLIP_DO_NOTHING, "lost client data no request was waiting for");
+  uint32_t i = pending_find(s, type);
+  /* Refused before its type was known (NONE), or another type: like an
+   * answer without data, it ends the oldest request. */
+  if (i == s->n_pending)
+    i = 0;
+  act->type = s->pending[i];
+  act->fail_request = true;
+  pending_remove_at(s, i);
+  return act_do(act, VDA_CLIP_DO_DISCARD_DATA,
+                "the client's data was lost on the way: the paste gets nothing now");
 }
 
 vda_clip_do vda_clip_client_data(vda_clip_state *s, uint8_t selection, uint32_t type, uint64_t size,

@@ -132,6 +132,7 @@ typedef struct vda_clip_state {
   /* The client's grab (client -> guest, delayed rendering). */
   bool client_owns;
   bool release_delayed; /* old-peer RELEASE waiting for its timer */
+  bool client_leaving;  /* vda_clip_client_leaving() until the full drop */
   uint32_t n_client_types;
   uint32_t client_types[VDA_MAX_GRAB_TYPES];
   /* Our REQUESTs in the order sent. */
@@ -196,5 +197,21 @@ vda_clip_do vda_clip_request_timeout(vda_clip_state *s, uint32_t type, vda_clip_
  * -> ACCEPT_DATA / DISCARD_DATA. */
 vda_clip_do vda_clip_client_data(vda_clip_state *s, uint8_t selection, uint32_t type, uint64_t size,
                                  vda_clip_action *act);
+
+/* The client's CLIPBOARD for a request will never arrive whole: refused on
+ * the way (over a limit, malformed), aborted (the client left mid-stream) or
+ * dropped by the agent.  Ends the request of that type (NONE or a type not
+ * pending: the oldest) so its WM_RENDERFORMAT returns now rather than at the
+ * glue's deadline. -> DISCARD_DATA (fail_request) / NOTHING. */
+vda_clip_do vda_clip_client_data_lost(vda_clip_state *s, uint8_t selection, uint32_t type,
+                                      vda_clip_action *act);
+/* The client is going (CLIENT_DISCONNECTED, or a new client replaces it):
+ * wakes every waiting request with nothing and refuses new ones, touching
+ * nothing else.  For the glue to call at once from the thread that hears
+ * it, while the full vda_clip_client_disconnected() / _connected() runs
+ * later on the clipboard thread (a program's next paste can reach that
+ * thread before the posted event does).  -> NOTHING (cancel_pending when
+ * any waited). */
+vda_clip_do vda_clip_client_leaving(vda_clip_state *s, vda_clip_action *act);
 
 #endif /* VDA_CLIP_STATE_H */

@@ -47,6 +47,12 @@ echo "$out"
 e2e_pass "grab serials and regrabs match spice-gtk: no RELEASE between grabs, no 0.5 s delay"
 e2e_pass "a paste the client never answers does not block resizing"
 
+out=$(timeout 120 /usr/bin/python3 "$VDA_SOURCE_DIR/tests/e2e/clipboard_lost.py" "$RIG_PORT" \
+  "$RIG_INJECT" "$E2E_LOG_DIR/vdagent.log" 2>>"$RIG_TMP/client.log") \
+  || { echo "$out"; e2e_fail "a paste whose data was lost stayed blocked (or the check timed out)"; }
+echo "$out"
+e2e_pass "pastes whose data is refused on the way or cut off by the client leaving end at once"
+
 # --- the agent exits while it owns the client's clipboard ----------------------
 # WM_RENDERALLFORMATS comes when the agent's pipe is already gone (the
 # service stopped it), so nobody can render: the clipboard is emptied rather

@@ -375,6 +375,56 @@ static void test_our_requests(void)
   CHECK_EQ(vda_le32(A.body.data), PNG);
 }
 
+/* Data that will never arrive whole ends its request at once (the paste
+ * returns instead of waiting for the glue's deadline). */
+static void test_lost_data(void)
+{
+  vda_clip_state s;
+  start(&s, &FULL);
+  /* Nothing waits: nothing to do. */
+  CHECK_EQ(vda_clip_client_data_lost(&s, CLIP, TXT, &A), VDA_CLIP_DO_NOTHING);
+  CHECK(!A.fail_request);
+  client_grab(&s, CLIP, true, 0); /* offers TXT, PNG */
+  CHECK_EQ(vda_clip_request_data(&s, PNG, &A), VDA_CLIP_DO_SEND);
+  CHECK_EQ(vda_clip_request_data(&s, TXT, &A), VDA_CLIP_DO_SEND);
+  /* The type is known: that request ends, the other still waits. */
+  CHECK_EQ(vda_clip_client_data_lost(&s, CLIP, TXT, &A), VDA_CLIP_DO_DISCARD_DATA);
+  CHECK(A.fail_request);
+  CHECK_EQ(A.type, TXT);
+  CHECK_EQ(s.n_pending, 1);
+  CHECK_EQ(s.pending[0], PNG);
+  /* Another selection is not ours to end. */
+  CHECK_EQ(vda_clip_client_data_lost(&s, VD_AGENT_CLIPBOARD_SELECTION_PRIMARY, PNG, &A),
+           VDA_CLIP_DO_NOTHING);
+  CHECK_EQ(s.n_pending, 1);
+  /* Refused before its type was read: the oldest ends. */
+  CHECK_EQ(vda_clip_request_data(&s, TXT, &A), VDA_CLIP_DO_SEND);
+  CHECK_EQ(vda_clip_client_data_lost(&s, CLIP, NONE, &A), VDA_CLIP_DO_DISCARD_DATA);
+  CHECK(A.fail_request);
+  CHECK_EQ(A.type, PNG);
+  CHECK_EQ(s.n_pending, 1);
+  /* The client leaves: every wait ends and a new paste asks nothing, the
+   * ownership stays for the full disconnect that follows on the clipboard
+   * thread. */
+  CHECK_EQ(vda_clip_client_leaving(&s, &A), VDA_CLIP_DO_NOTHING);
+  CHECK(A.cancel_pending);
+  CHECK_EQ(s.n_pending, 0);
+  CHECK(s.client_owns);
+  CHECK_EQ(vda_clip_request_data(&s, TXT, &A), VDA_CLIP_DO_NOTHING);
+  CHECK_EQ(vda_clip_client_disconnected(&s, &A), VDA_CLIP_DO_EMPTY);
+  CHECK(!A.cancel_pending);
+  /* A new client's grab can be pasted again. */
+  CHECK_EQ(vda_clip_client_leaving(&s, &A), VDA_CLIP_DO_NOTHING);
+  CHECK(!A.cancel_pending);
+  vda_clip_client_connected(&s, &A);
+  client_grab(&s, CLIP, true, 0);
+  CHECK_EQ(vda_clip_request_data(&s, TXT, &A), VDA_CLIP_DO_SEND);
+  CHECK_EQ(vda_clip_client_data(&s, CLIP, TXT, 3, &A), VDA_CLIP_DO_ACCEPT_DATA);
+  /* Late data after that is unsolicited. */
+  CHECK_EQ(vda_clip_client_data(&s, CLIP, TXT, 3, &A), VDA_CLIP_DO_DISCARD_DATA);
+  CHECK(!A.fail_request);
+}
+
 static void test_client_release(void)
 {
   vda_clip_state s;
@@ -505,6 +555,7 @@ int main(void)
   RUN_TEST(test_client_request);
   RUN_TEST(test_max_clipboard);
   RUN_TEST(test_our_requests);
+  RUN_TEST(test_lost_data);
   RUN_TEST(test_client_release);
   RUN_TEST(test_disconnect);
   RUN_TEST(test_guest_takes_over);

@@ -140,6 +140,33 @@ static void with_client(bool detailed_errors)
   F.nagent = 0;
 }
 
+/* A CLIPBOARD the reader refuses still ends a paste waiting for it: the
+ * agent hears a stream of unknown type that aborts at once. */
+static void test_refused_clipboard_reaches_agent_as_abort(void)
+{
+  vda_caps client;
+  const uint8_t text[8] = {VD_AGENT_CLIPBOARD_UTF8_TEXT, 0, 0, 0, 'h', 'i', '!', '\n'};
+  setup();
+  agent_ready_clipboard();
+  CAPS(&client, VD_AGENT_CAP_CLIPBOARD_BY_DEMAND);
+  client_announce(true, &client);
+  host(1, VD_AGENT_CLIPBOARD, text, 2); /* too short for its type */
+  CHECK(log_has("refused message type 4"));
+  CHECK_EQ(count_sent(VDA_IPC_STREAM_BEGIN, VD_AGENT_CLIPBOARD), 1);
+  CHECK_EQ(count_sent(VDA_IPC_ABORT, 0), 1);
+  CHECK_EQ(count_sent(VDA_IPC_DATA, 0), 0);
+  CHECK_EQ(F.kills, 0);
+  /* A good one after it streams as usual. */
+  host(1, VD_AGENT_CLIPBOARD, text, sizeof(text));
+  CHECK_EQ(count_sent(VDA_IPC_STREAM_BEGIN, VD_AGENT_CLIPBOARD), 2);
+  CHECK_EQ(count_sent(VDA_IPC_END, 0), 1);
+  CHECK_EQ(count_sent(VDA_IPC_ABORT, 0), 1);
+  /* Without an agent nothing is sent. */
+  setup();
+  host(1, VD_AGENT_CLIPBOARD, text, 2);
+  CHECK_EQ(F.nagent, 0);
+}
+
 static void test_xfer_refused_without_agent(void)
 {
   /* Detailed errors negotiated: the client learns why. */
@@ -326,6 +353,7 @@ int main(void)
   RUN_TEST(test_announce_request_answered_with_both_halves);
   RUN_TEST(test_announce_without_request_not_answered);
   RUN_TEST(test_ready_agent_announced_or_port_opened);
+  RUN_TEST(test_refused_clipboard_reaches_agent_as_abort);
   RUN_TEST(test_xfer_refused_without_agent);
   RUN_TEST(test_xfer_refused_while_locked);
   RUN_TEST(test_xfer_forwarded_to_a_ready_agent);

@@ -66,6 +66,16 @@ static void drop_stream(vda_clipboard_feature *cf)
   cf->len = 0;
 }
 
+/* A paste may be waiting for this stream: it ends now instead of at the
+ * render deadline (a client that left mid-paste froze the pasting program
+ * for 30 s). */
+static void stream_lost(vda_clipboard_feature *cf)
+{
+  drop_stream(cf);
+  if (cf->clipboard)
+    vda_clipboard_win_data_lost(cf->clipboard, cf->stream.selection, cf->stream.clipboard_type);
+}
+
 /* The clipboard thread needs the data whole. The service's reader bounded
  * the size (its limit and the client's MAX_CLIPBOARD) before any byte was
  * sent; ours is checked again before allocating. */
@@ -77,12 +87,14 @@ static bool sink_begin(void *ctx, const vda_ipc_stream_begin *b)
   if (b->data_size > cf->env.limits->max_clipboard || b->data_size > SIZE_MAX - 1) {
     LOG_WARN("clipboard data of %llu bytes over the limit of %llu: dropped",
              (unsigned long long)b->data_size, (unsigned long long)cf->env.limits->max_clipboard);
+    stream_lost(cf);
     return false;
   }
   cf->buf = malloc(b->data_size ? (size_t)b->data_size : 1);
   if (!cf->buf) {
     LOG_ERROR("out of memory for %llu bytes of clipboard data: dropped",
               (unsigned long long)b->data_size);
+    stream_lost(cf);
     return false;
   }
   return true;
@@ -96,7 +108,7 @@ static void sink_data(void *ctx, const uint8_t *data, size_t len)
   if (len > cf->stream.data_size - cf->len) {
     LOG_ERROR("clipboard stream longer than its announced %llu bytes: dropped",
               (unsigned long long)cf->stream.data_size);
-    drop_stream(cf);
+    stream_lost(cf);
     return;
   }
   memcpy(cf->buf + cf->len, data, len);
@@ -107,11 +119,11 @@ static void sink_end(void *ctx, bool aborted)
 {
   vda_clipboard_feature *cf = ctx;
   if (!cf->buf)
-    return;
+    return; /* given up in sink_data, which ended the paste's wait */
   if (aborted || cf->len != cf->stream.data_size) {
     LOG_WARN("clipboard stream %s (%zu of %llu bytes): dropped", aborted ? "aborted" : "incomplete",
              cf->len, (unsigned long long)cf->stream.data_size);
-    drop_stream(cf);
+    stream_lost(cf);
     return;
   }
   vda_clipboard_win_data(cf->clipboard, cf->stream.selection, cf->stream.clipboard_type, cf->buf,

@@ -399,6 +399,15 @@ void vda_clipboard_win_negotiated(vda_clipboard_win *c, const vda_negotiated *n,
   if (!p)
     return;
   *p = (posted_neg){*n, peer_max_clipboard, (neg_event)event};
+  if (event != NEG_UPDATE) {
+    /* The clipboard thread may be blocked in a paste's wait, not in its
+     * message loop: end that wait now, the posted event does the rest. */
+    vda_clip_action a;
+    EnterCriticalSection(&c->lock);
+    vda_clip_client_leaving(&c->st, &a);
+    run_action(c, &a);
+    LeaveCriticalSection(&c->lock);
+  }
   if (!PostMessageW(c->hwnd, WM_VDA_NEGOTIATED, 0, (LPARAM)p))
     free(p);
 }
@@ -435,4 +444,15 @@ void vda_clipboard_win_data(vda_clipboard_win *c, uint8_t selection, uint32_t ty
              a.why);
     free(data);
   }
+}
+
+void vda_clipboard_win_data_lost(vda_clipboard_win *c, uint8_t selection, uint32_t type)
+{
+  vda_clip_action a;
+  EnterCriticalSection(&c->lock);
+  vda_clip_client_data_lost(&c->st, selection, type, &a);
+  run_action(c, &a);
+  LeaveCriticalSection(&c->lock);
+  if (a.fail_request)
+    LOG_INFO("clipboard: %s (type %u)", a.why, (unsigned)a.type);
 }

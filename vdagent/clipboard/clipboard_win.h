@@ -42,4 +42,9 @@ void vda_clipboard_win_message(vda_clipboard_win *c, uint32_t vd_type, const uin
 void vda_clipboard_win_data(vda_clipboard_win *c, uint8_t selection, uint32_t type, uint8_t *data,
                             size_t len);
 
+/* The client's CLIPBOARD will not arrive whole (refused on the way, aborted,
+ * dropped here): a paste waiting for it returns now, with nothing. type is
+ * VD_AGENT_CLIPBOARD_NONE when it was refused before its type was known. */
+void vda_clipboard_win_data_lost(vda_clipboard_win *c, uint8_t selection, uint32_t type);
+
 #endif

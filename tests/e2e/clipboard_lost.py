@@ -1,0 +1,142 @@
+#!/usr/bin/python3
+"""A paste whose data will never arrive whole ends at once, not at the
+agent's 30 s render deadline. Usage: clipboard_lost.py PORT INJECT_SOCKET
+AGENT_LOG
+  refused: the client grabbed text but never answers the agent's request;
+    a CLIPBOARD the service refuses (too short for its type, injected on the
+    pty) arrives instead: `xclip -o` must return within 3 s with nothing;
+  client gone: the client starts sending 64 MiB and disconnects in the
+    middle: `xclip -o` must return within 5 s with nothing;
+  after both, a new client's paste works.
+Prints one JSON line per check and exits non-zero on any failure."""
+import json
+import os
+import re
+import struct
+import subprocess
+import sys
+import threading
+import time
+
+sys.path.insert(0, os.path.join(os.environ["VDA_SOURCE_DIR"], "tests", "rig"))
+from spice_client import SpiceClient, inject  # noqa: E402
+
+CLIP_UTF8_TEXT = 1
+VD_AGENT_CLIPBOARD = 4
+
+
+def paste_start():
+    p = subprocess.Popen(["xclip", "-o", "-selection", "clipboard"], stdout=subprocess.PIPE)
+    out = []
+    th = threading.Thread(target=lambda: out.append(p.stdout.read()))
+    th.start()
+    return p, th, out
+
+
+def wait_request(c, since, timeout=20):
+    return c.wait_event("clipboard_request", timeout, since)
+
+
+def paste_end(c, p, th, timeout, tick=None):
+    """Seconds until xclip exits (the client loop keeps running, tick() is
+    called on each turn), or None."""
+    t0 = time.monotonic()
+    while p.poll() is None and time.monotonic() - t0 < timeout:
+        if c is not None:
+            c.iterate(0.02)
+        else:
+            time.sleep(0.02)
+        if tick is not None:
+            tick()
+    if p.poll() is None:
+        p.kill()
+        th.join()
+        return None
+    th.join()
+    return round(time.monotonic() - t0, 3)
+
+
+def refused_chunk():
+    # VDAgentMessage {protocol 1, type CLIPBOARD, opaque 0, size 2} + 2 bytes:
+    # too short for the clipboard type, so the service's reader refuses it.
+    body = b"\x01\x00"
+    msg = struct.pack("<IIQI", 1, VD_AGENT_CLIPBOARD, 0, len(body)) + body
+    return struct.pack("<II", 1, len(msg)) + msg
+
+
+def main():
+    port, sock, agent_log = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+    failed = 0
+
+    # --- refused on the way ------------------------------------------------
+    c = SpiceClient(port)
+    c.connect()
+    c.wait_agent(30)
+    c.serve_clip[0] = (3, b"")  # grabbed as text, only BMP served: no answer
+    c.main.clipboard_selection_grab(0, [CLIP_UTF8_TEXT])
+    c.iterate(0.5)
+    since = len(c.events)
+    p, th, out = paste_start()
+    wait_request(c, since)
+    c.iterate(0.3)
+    # Every request the agent sends (Wine asks again for formats it derives
+    # from text) is answered by a CLIPBOARD the service refuses.
+    answered = [0]
+
+    def answer_refused():
+        n = sum(1 for e in c.events[since:] if e["event"] == "clipboard_request")
+        while answered[0] < n:
+            inject(sock, refused_chunk())
+            answered[0] += 1
+
+    t0 = time.monotonic()
+    answer_refused()
+    secs = paste_end(c, p, th, 10, answer_refused)
+    secs = secs if secs is None else round(time.monotonic() - t0, 3)
+    ok = secs is not None and secs < 3 and out and out[0] == b""
+    failed += not ok
+    print(json.dumps({"check": "a refused CLIPBOARD ends the waiting paste", "ok": ok,
+                      "paste_returned_s": secs, "requests": answered[0]}), flush=True)
+
+    # --- the client leaves mid-stream ----------------------------------------
+    big = ("0123456789abcdef" * 4096 * 1024).encode()  # 64 MiB
+    c.serve_clip[0] = (CLIP_UTF8_TEXT, big)
+    c.main.clipboard_selection_grab(0, [CLIP_UTF8_TEXT])
+    c.iterate(0.5)
+    since = len(c.events)
+    p, th, out = paste_start()
+    wait_request(c, since)
+    c.iterate(0.3)  # part of the 64 MiB is on its way
+    still_waiting = p.poll() is None
+    t0 = time.monotonic()
+    c.disconnect()
+    secs = paste_end(None, p, th, 40)
+    secs = secs if secs is None else round(time.monotonic() - t0, 3)
+    with open(agent_log, "rb") as f:
+        log = f.read()
+    # The stream really was cut in the middle.
+    cut = [int(n) for n in re.findall(rb"clipboard stream aborted \((\d+) of %d bytes\)" % len(big),
+                                      log)]
+    ok = (still_waiting and secs is not None and secs < 5 and out and out[0] == b"" and
+          cut and 0 < cut[-1] < len(big))
+    failed += not ok
+    print(json.dumps({"check": "a client leaving mid-paste ends the paste", "ok": ok,
+                      "waiting_before": still_waiting, "paste_returned_s": secs,
+                      "bytes_before_cut": cut[-1] if cut else None}), flush=True)
+
+    # --- and the next client's paste works -----------------------------------
+    c = SpiceClient(port)
+    c.connect()
+    c.wait_agent(30)
+    c.clip_grab("after the lost pastes")
+    c.iterate(0.5)
+    p, th, out = paste_start()
+    secs = paste_end(c, p, th, 30)
+    ok = secs is not None and out and out[0] == b"after the lost pastes"
+    failed += not ok
+    print(json.dumps({"check": "the next paste works", "ok": ok, "paste_s": secs}), flush=True)
+    c.disconnect()
+    sys.exit(1 if failed else 0)
+
+
+main()
