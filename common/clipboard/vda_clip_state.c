@@ -460,3 +460,23 @@ vda_clip_do vda_clip_client_message(vda_clip_state *s, uint32_t vd_type, const u
   }
   return act_do(act, VDA_CLIP_DO_NOTHING, why ? why : "malformed message");
 }
+
+void vda_clip_wait_start(vda_clip_wait *w, uint64_t now_ms, uint64_t progress)
+{
+  *w = (vda_clip_wait){.start_ms = now_ms, .last_ms = now_ms, .seen = progress};
+}
+
+uint32_t vda_clip_wait_next(vda_clip_wait *w, uint64_t now_ms, uint64_t progress)
+{
+  uint64_t idle_end, max_end, end;
+  if (progress != w->seen) {
+    w->seen = progress;
+    w->last_ms = now_ms;
+  }
+  idle_end = w->last_ms + VDA_CLIP_IDLE_MS;
+  max_end = w->start_ms + VDA_CLIP_MAX_WAIT_MS;
+  end = idle_end < max_end ? idle_end : max_end;
+  if (now_ms >= end)
+    return 0;
+  return end - now_ms < VDA_CLIP_WAIT_POLL_MS ? (uint32_t)(end - now_ms) : VDA_CLIP_WAIT_POLL_MS;
+}

@@ -214,4 +214,23 @@ vda_clip_do vda_clip_client_data_lost(vda_clip_state *s, uint8_t selection, uint
  * any waited). */
 vda_clip_do vda_clip_client_leaving(vda_clip_state *s, vda_clip_action *act);
 
+/* The glue's deadline for one of our requests (WM_RENDERFORMAT waits for
+ * the client's data).  A paste the client never answers, or stops feeding,
+ * ends after VDA_CLIP_IDLE_MS without a byte; a large paste on a slow link
+ * that keeps arriving may take longer (100 MiB at 2 MiB/s is 50 s: a fixed
+ * 30 s refused it, and Wine then asked again, so the client sent it twice),
+ * up to VDA_CLIP_MAX_WAIT_MS in all.  progress: any count that grows as the
+ * client's clipboard data arrives (bytes received). */
+#define VDA_CLIP_IDLE_MS 30000u
+#define VDA_CLIP_MAX_WAIT_MS (15u * 60u * 1000u)
+/* How often a waiting glue looks at the progress (only while it waits). */
+#define VDA_CLIP_WAIT_POLL_MS 1000u
+typedef struct vda_clip_wait {
+  uint64_t start_ms, last_ms; /* the request; the last progress seen */
+  uint64_t seen;              /* progress at last_ms */
+} vda_clip_wait;
+void vda_clip_wait_start(vda_clip_wait *w, uint64_t now_ms, uint64_t progress);
+/* Milliseconds to wait before calling again, or 0: give up now. */
+uint32_t vda_clip_wait_next(vda_clip_wait *w, uint64_t now_ms, uint64_t progress);
+
 #endif /* VDA_CLIP_STATE_H */

@@ -5,10 +5,17 @@
 
 typedef struct write_buf {
   struct write_buf *next;
-  size_t len;
-  size_t off;
+  size_t cap; /* bytes data can hold: later writes append while there is room */
+  size_t len; /* bytes queued in data */
+  size_t off; /* bytes already written */
   unsigned char data[];
 } write_buf;
+
+/* What waits behind a write in flight is gathered into buffers of this
+ * size, so a peer that is slow to drain gets one WriteFile per 64 KiB
+ * instead of one per chunk (the port's framer emits 2 KiB chunks; under
+ * Wine each WriteFile is several wineserver round trips). */
+#define WRITE_COALESCE (64u * 1024u)
 
 struct vda_stream {
   HANDLE handle;
@@ -22,6 +29,7 @@ struct vda_stream {
   write_buf *head, *tail;
   size_t queued;
   size_t limit;
+  vda_stream_stats stats;
   bool no_comm_status; /* ClearCommError is not supported here */
 };
 
@@ -105,6 +113,7 @@ DWORD vda_stream_read_start(vda_stream *s, size_t len)
     return ERROR_INVALID_PARAMETER;
   /* ReadFile resets the event itself when it starts the I/O. */
   s->rd_len = len;
+  s->stats.reads++;
   if (!ReadFile(s->handle, s->rd_buf, (DWORD)len, NULL, &s->rd)) {
     DWORD err = GetLastError();
     if (err != ERROR_IO_PENDING)
@@ -173,6 +182,7 @@ static DWORD kick_writer(vda_stream *s)
     return ERROR_SUCCESS;
   }
   /* WriteFile resets the event itself when it starts the I/O. */
+  s->stats.writes++;
   if (!WriteFile(s->handle, b->data + b->off, (DWORD)(b->len - b->off), NULL, &s->wr)) {
     DWORD err = GetLastError();
     if (err != ERROR_IO_PENDING)
@@ -198,21 +208,28 @@ bool vda_stream_write2(vda_stream *s, const void *a, size_t alen, const void *b,
     return true;
   if (len > s->limit || s->queued > s->limit - len)
     return false;
-  w = malloc(sizeof(*w) + len);
-  if (!w)
-    return false;
-  w->next = NULL;
-  w->len = len;
-  w->off = 0;
+  w = s->tail;
+  /* Appending past the tail's queued bytes is safe even while the tail is
+   * in flight: WriteFile was given only the bytes before them. */
+  if (!w || w->cap - w->len < len) {
+    /* Nothing waits: this goes out at once, as it is. Otherwise leave room
+     * for what follows it. */
+    size_t cap = s->head && len < WRITE_COALESCE ? WRITE_COALESCE : len;
+    w = malloc(sizeof(*w) + cap);
+    if (!w)
+      return false;
+    *w = (write_buf){.cap = cap};
+    if (s->tail)
+      s->tail->next = w;
+    else
+      s->head = w;
+    s->tail = w;
+  }
   if (alen)
-    memcpy(w->data, a, alen);
+    memcpy(w->data + w->len, a, alen);
   if (blen)
-    memcpy(w->data + alen, b, blen);
-  if (s->tail)
-    s->tail->next = w;
-  else
-    s->head = w;
-  s->tail = w;
+    memcpy(w->data + w->len + alen, b, blen);
+  w->len += len;
   s->queued += len;
   /* An immediate error surfaces on the next write_continue. */
   if (kick_writer(s) != ERROR_SUCCESS)
@@ -223,6 +240,11 @@ bool vda_stream_write2(vda_stream *s, const void *a, size_t alen, const void *b,
 size_t vda_stream_queued(const vda_stream *s)
 {
   return s->queued;
+}
+
+vda_stream_stats vda_stream_get_stats(const vda_stream *s)
+{
+  return s->stats;
 }
 
 HANDLE vda_stream_write_event(const vda_stream *s)

@@ -7,7 +7,8 @@
  * pipe may return fewer: the caller loops on short reads.
  *
  * Writes go through a bounded queue with one overlapped write in flight, so
- * an event loop never blocks on a peer that is slow to drain.
+ * an event loop never blocks on a peer that is slow to drain; what queues
+ * behind the write in flight is gathered into one write.
  *
  * Both directions signal a manual-reset event the owner's loop waits on.
  */
@@ -71,5 +72,12 @@ HANDLE vda_stream_write_event(const vda_stream *s);
 /* Call when the write event is signalled: completes the write in flight and
  * starts the next. Returns ERROR_SUCCESS or the Win32 error of the failed write. */
 DWORD vda_stream_write_continue(vda_stream *s);
+
+/* I/O operations started since the stream opened: what a benchmark divides
+ * by the bytes moved to see how many round trips a MiB costs. */
+typedef struct vda_stream_stats {
+  unsigned long long reads, writes;
+} vda_stream_stats;
+vda_stream_stats vda_stream_get_stats(const vda_stream *s);
 
 #endif

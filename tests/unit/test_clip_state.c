@@ -425,6 +425,31 @@ static void test_lost_data(void)
   CHECK(!A.fail_request);
 }
 
+/* The render deadline: idle time ends a wait, arriving data extends it, up
+ * to the overall cap. */
+static void test_wait_deadline(void)
+{
+  vda_clip_wait w;
+  uint64_t t = 1000000, p = 0;
+  vda_clip_wait_start(&w, t, p);
+  /* Nothing arrives: polls every second, gives up at the idle limit. */
+  CHECK_EQ(vda_clip_wait_next(&w, t, p), VDA_CLIP_WAIT_POLL_MS);
+  CHECK_EQ(vda_clip_wait_next(&w, t + VDA_CLIP_IDLE_MS - 300, p), 300);
+  CHECK_EQ(vda_clip_wait_next(&w, t + VDA_CLIP_IDLE_MS, p), 0);
+  /* Data keeps arriving: a 100 MiB paste at 2 MiB/s (50 s) is not cut. */
+  vda_clip_wait_start(&w, t, p);
+  for (uint64_t s = 1; s <= 50; s++)
+    CHECK(vda_clip_wait_next(&w, t + s * 1000, p += 2u << 20) > 0);
+  /* It stops arriving: the idle limit counts from the last byte. */
+  CHECK(vda_clip_wait_next(&w, t + 50000 + VDA_CLIP_IDLE_MS - 1, p) > 0);
+  CHECK_EQ(vda_clip_wait_next(&w, t + 50000 + VDA_CLIP_IDLE_MS, p), 0);
+  /* A trickle cannot hold the paste past the overall cap. */
+  vda_clip_wait_start(&w, t, p);
+  for (uint64_t s = 10; s < VDA_CLIP_MAX_WAIT_MS / 1000; s += 10)
+    CHECK(vda_clip_wait_next(&w, t + s * 1000, ++p) > 0);
+  CHECK_EQ(vda_clip_wait_next(&w, t + VDA_CLIP_MAX_WAIT_MS, ++p), 0);
+}
+
 static void test_client_release(void)
 {
   vda_clip_state s;
@@ -556,6 +581,7 @@ int main(void)
   RUN_TEST(test_max_clipboard);
   RUN_TEST(test_our_requests);
   RUN_TEST(test_lost_data);
+  RUN_TEST(test_wait_deadline);
   RUN_TEST(test_client_release);
   RUN_TEST(test_disconnect);
   RUN_TEST(test_guest_takes_over);

@@ -113,6 +113,8 @@ static void sink_data(void *ctx, const uint8_t *data, size_t len)
   }
   memcpy(cf->buf + cf->len, data, len);
   cf->len += len;
+  if (cf->clipboard)
+    vda_clipboard_win_progress(cf->clipboard, len);
 }
 
 static void sink_end(void *ctx, bool aborted)

@@ -71,7 +71,7 @@ void vda_clipboard_offer(const uint32_t *types, size_t n)
   }
 }
 
-static bool read_text(uint64_t limit, uint8_t **data, size_t *len, const char **why)
+static bool read_text(uint64_t limit, size_t room, uint8_t **data, size_t *len, const char **why)
 {
   HANDLE h = GetClipboardData(CF_UNICODETEXT);
   const uint16_t *w;
@@ -94,12 +94,12 @@ static bool read_text(uint64_t limit, uint8_t **data, size_t *len, const char **
     *why = "text larger than the clipboard limit (MAX_CLIPBOARD or configured)";
     goto out;
   }
-  *data = malloc(need + 1);
+  *data = malloc(room + need + 1);
   if (!*data) {
     *why = "out of memory";
     goto out;
   }
-  *len = vda_utf16_to_utf8(w, units, *data, need + 1);
+  *len = vda_utf16_to_utf8(w, units, *data + room, need + 1);
   ok = true;
 
 out:
@@ -107,8 +107,9 @@ out:
   return ok;
 }
 
-/* Copies a global memory block, bounded by limit. */
-static bool copy_global(HANDLE h, size_t limit, uint8_t **out, size_t *len, const char **why)
+/* Copies a global memory block, bounded by limit, `room` bytes into *out. */
+static bool copy_global(HANDLE h, size_t limit, size_t room, uint8_t **out, size_t *len,
+                        const char **why)
 {
   const uint8_t *p;
   size_t n = h ? GlobalSize(h) : 0;
@@ -121,9 +122,9 @@ static bool copy_global(HANDLE h, size_t limit, uint8_t **out, size_t *len, cons
     return false;
   }
   p = GlobalLock(h);
-  *out = p ? malloc(n) : NULL;
+  *out = p && n <= SIZE_MAX - room ? malloc(room + n) : NULL;
   if (*out)
-    memcpy(*out, p, n);
+    memcpy(*out + room, p, n);
   if (p)
     GlobalUnlock(h);
   if (!*out) {
@@ -134,7 +135,8 @@ static bool copy_global(HANDLE h, size_t limit, uint8_t **out, size_t *len, cons
   return true;
 }
 
-static bool read_image(uint32_t type, size_t limit, uint8_t **data, size_t *len, const char **why)
+static bool read_image(uint32_t type, size_t limit, size_t room, uint8_t **data, size_t *len,
+                       const char **why)
 {
   uint8_t *dib = NULL;
   size_t dib_len = 0;
@@ -144,8 +146,8 @@ static bool read_image(uint32_t type, size_t limit, uint8_t **data, size_t *len,
   /* A "PNG" published by browsers and Office goes out as it is: no
    * re-encode, alpha kept. */
   if (type == VD_AGENT_CLIPBOARD_IMAGE_PNG && g_cf_png && IsClipboardFormatAvailable(g_cf_png) &&
-      copy_global(GetClipboardData(g_cf_png), limit, data, len, why)) {
-    if (vda_png_probe(*data, *len, limit, &w, &h, why))
+      copy_global(GetClipboardData(g_cf_png), limit, room, data, len, why)) {
+    if (vda_png_probe(*data + room, *len, limit, &w, &h, why))
       return true;
     free(*data);
     *data = NULL;
@@ -153,26 +155,39 @@ static bool read_image(uint32_t type, size_t limit, uint8_t **data, size_t *len,
   /* CF_DIBV5 first (alpha), else CF_DIB; Windows synthesises either from
    * CF_BITMAP. */
   if (!copy_global(GetClipboardData(IsClipboardFormatAvailable(CF_DIBV5) ? CF_DIBV5 : CF_DIB),
-                   limit, &dib, &dib_len, why))
+                   limit, 0, &dib, &dib_len, why))
     return false;
   if (type == VD_AGENT_CLIPBOARD_IMAGE_PNG)
     ok = vda_dib_to_png(dib, dib_len, limit, data, len, why);
   else
     ok = vda_dib_to_bmp(dib, dib_len, limit, data, len, why);
   free(dib);
+  /* The encoders allocate their own output: move it behind the room (an
+   * image is far smaller than the text this spares a copy of). */
+  if (ok && room) {
+    uint8_t *moved = *len <= SIZE_MAX - room ? malloc(room + *len) : NULL;
+    if (moved)
+      memcpy(moved + room, *data, *len);
+    free(*data);
+    *data = moved;
+    if (!moved) {
+      *why = "out of memory";
+      ok = false;
+    }
+  }
   return ok;
 }
 
-bool vda_clipboard_read(uint32_t type, uint64_t limit, uint8_t **data, size_t *len,
+bool vda_clipboard_read(uint32_t type, uint64_t limit, size_t room, uint8_t **data, size_t *len,
                         const char **why)
 {
   size_t lim = limit > SIZE_MAX ? SIZE_MAX : (size_t)limit;
   *data = NULL;
   *len = 0;
   if (type == VD_AGENT_CLIPBOARD_UTF8_TEXT)
-    return read_text(limit, data, len, why);
+    return read_text(limit, room, data, len, why);
   if (type == VD_AGENT_CLIPBOARD_IMAGE_PNG || type == VD_AGENT_CLIPBOARD_IMAGE_BMP)
-    return read_image(type, lim, data, len, why);
+    return read_image(type, lim, room, data, len, why);
   *why = "type not supported by this build";
   return false;
 }

@@ -23,9 +23,10 @@ uint32_t vda_clipboard_format_type(UINT format);
 void vda_clipboard_offer(const uint32_t *types, size_t n);
 
 /* Reads the clipboard as SPICE type `type`, converted, at most `limit`
- * bytes. *data is malloc'ed. False with a reason when unavailable or too
- * large. */
-bool vda_clipboard_read(uint32_t type, uint64_t limit, uint8_t **data, size_t *len,
+ * bytes. *data is malloc'ed with `room` bytes free in front of the *len
+ * bytes read (the message header goes there, so the payload is never copied
+ * again). False with a reason when unavailable or too large. */
+bool vda_clipboard_read(uint32_t type, uint64_t limit, size_t room, uint8_t **data, size_t *len,
                         const char **why);
 
 /* Converts the client's data of `type` for `format` and sets it. */

@@ -15,7 +15,6 @@
 /* How long a paste waits for the client's data. Long enough for 100 MiB
  * over a slow link; a client that never answers costs one paste, not the
  * agent (this thread waits, the others keep working). */
-#define RENDER_TIMEOUT_MS 30000u
 #define OPEN_TRIES 20
 
 enum {
@@ -51,6 +50,9 @@ struct vda_clipboard_win {
   uint8_t *data;
   size_t data_len;
   bool data_failed;
+  /* Bytes of client clipboard data received (main thread adds, the
+   * render wait reads): a paste still arriving is not given up on. */
+  volatile LONG64 received;
 };
 
 #define TIMER_RELEASE 1
@@ -156,42 +158,41 @@ static void on_clipboard_update(vda_clipboard_win *c)
  * says (the whole message, or an empty answer over the limit). */
 static void serve(vda_clipboard_win *c, uint32_t type)
 {
-  uint8_t *data = NULL, *body;
+  uint8_t *body = NULL;
   size_t len = 0;
   const char *why = NULL;
   vda_clip_action a;
   vda_body head;
   bool ok = false;
 
-  if (open_clipboard(c->hwnd)) {
-    ok = vda_clipboard_read(type, vda_clip_limit(&c->st), &data, &len, &why);
+  /* [selection] + type + data: one message, streamed by the outbox. The
+   * data is read straight in behind its header. */
+  if (!vda_body_clipboard(&head, &c->st.neg, VD_AGENT_CLIPBOARD_SELECTION_CLIPBOARD, type, NULL, 0,
+                          &why)) {
+    LOG_ERROR("clipboard: cannot build the answer: %s", why);
+  } else if (open_clipboard(c->hwnd)) {
+    ok = vda_clipboard_read(type, vda_clip_limit(&c->st), head.len, &body, &len, &why);
     CloseClipboard();
   }
   if (!ok)
     LOG_WARN("clipboard: cannot provide type %u: %s", (unsigned)type, why ? why : "busy");
   vda_clip_serve_result(&c->st, type, ok, len, &a);
   if (a.what != VDA_CLIP_DO_STREAM) {
-    free(data);
+    free(body);
     run_action(c, &a);
     return;
   }
-  /* [selection] + type + data: one message, streamed by the outbox. */
-  if (!vda_body_clipboard(&head, &c->st.neg, VD_AGENT_CLIPBOARD_SELECTION_CLIPBOARD, type, NULL, 0,
-                          &why) ||
-      !(body = malloc(head.len + len))) {
-    LOG_ERROR("clipboard: cannot build the answer: %s", why ? why : "out of memory");
-    free(data);
-    return;
-  }
   memcpy(body, head.data, head.len);
-  if (len)
-    memcpy(body + head.len, data, len);
-  free(data);
   LOG_INFO("clipboard: sending %zu bytes of type %u", len, (unsigned)type);
   vda_outbox_post(c->out, VD_AGENT_CLIPBOARD, body, head.len + len);
 }
 
 /* --- client -> guest ---------------------------------------------------- */
+
+static uint64_t progress(vda_clipboard_win *c)
+{
+  return (uint64_t)InterlockedCompareExchange64(&c->received, 0, 0);
+}
 
 /* WM_RENDERFORMAT: ask the client, wait for its data, set it. */
 static void render(vda_clipboard_win *c, UINT format)
@@ -200,7 +201,8 @@ static void render(vda_clipboard_win *c, UINT format)
   vda_clip_action a;
   uint8_t *data = NULL;
   size_t len = 0;
-  DWORD w;
+  vda_clip_wait deadline;
+  DWORD w, wait_ms = VDA_CLIP_WAIT_POLL_MS;
 
   EnterCriticalSection(&c->lock);
   free(c->data);
@@ -220,8 +222,12 @@ static void render(vda_clipboard_win *c, UINT format)
     return;
   }
 
-  /* This thread only: mouse, resizing and the pipe run elsewhere. */
-  w = WaitForSingleObject(c->data_event, RENDER_TIMEOUT_MS);
+  /* This thread only: mouse, resizing and the pipe run elsewhere. The
+   * deadline moves while the client's data keeps arriving. */
+  vda_clip_wait_start(&deadline, GetTickCount64(), progress(c));
+  while ((w = WaitForSingleObject(c->data_event, wait_ms)) == WAIT_TIMEOUT &&
+         (wait_ms = vda_clip_wait_next(&deadline, GetTickCount64(), progress(c))) > 0)
+    ;
   EnterCriticalSection(&c->lock);
   if (w == WAIT_OBJECT_0) {
     data = c->data;
@@ -233,8 +239,10 @@ static void render(vda_clipboard_win *c, UINT format)
   }
   LeaveCriticalSection(&c->lock);
   if (w != WAIT_OBJECT_0) {
-    LOG_WARN("clipboard: the client sent no data for type %u within %u s: the paste gets nothing",
-             (unsigned)type, RENDER_TIMEOUT_MS / 1000);
+    LOG_WARN("clipboard: no data of type %u from the client for %u s (%llu s since the request): "
+             "the paste gets nothing",
+             (unsigned)type, VDA_CLIP_IDLE_MS / 1000,
+             (unsigned long long)(GetTickCount64() - deadline.start_ms) / 1000);
     return;
   }
   if (!data) {
@@ -455,4 +463,9 @@ void vda_clipboard_win_data_lost(vda_clipboard_win *c, uint8_t selection, uint32
   LeaveCriticalSection(&c->lock);
   if (a.fail_request)
     LOG_INFO("clipboard: %s (type %u)", a.why, (unsigned)a.type);
+}
+
+void vda_clipboard_win_progress(vda_clipboard_win *c, size_t len)
+{
+  InterlockedExchangeAdd64(&c->received, (LONG64)len);
 }

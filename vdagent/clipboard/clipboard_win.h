@@ -47,4 +47,8 @@ void vda_clipboard_win_data(vda_clipboard_win *c, uint8_t selection, uint32_t ty
  * VD_AGENT_CLIPBOARD_NONE when it was refused before its type was known. */
 void vda_clipboard_win_data_lost(vda_clipboard_win *c, uint8_t selection, uint32_t type);
 
+/* len more bytes of a client CLIPBOARD arrived (main thread): a paste
+ * waiting for them keeps waiting while they flow (vda_clip_wait). */
+void vda_clipboard_win_progress(vda_clipboard_win *c, size_t len);
+
 #endif
