@@ -15,10 +15,17 @@ PACKAGES=(
   libspice-server-dev libglib2.0-dev gir1.2-spiceclientglib-2.0 python3-gi
   # the Windows side under Wine, the display and the clipboard
   wine wine64 xserver-xorg-core xserver-xorg-video-dummy x11-xserver-utils xclip xdotool
+  # the test host's display channel reads the X screen (libX11, MIT-SHM,
+  # DAMAGE); xwd grabs the X screen for the screenshot check
+  libx11-dev libxext-dev libxdamage-dev x11-apps
   # installer
   msitools wixl
   # misc used by tests
   socat procps valgrind
+  # a sound server with a null sink, so Wine's mmdevapi has audio endpoints, and
+  # spice-gtk's GStreamer audio backend, so the client syncs its volume (e2e_audio)
+  pulseaudio pulseaudio-utils gstreamer1.0-plugins-base gstreamer1.0-plugins-good
+  gstreamer1.0-pulseaudio
 )
 
 missing=()

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 
 #include "agent_feature.h"
+#include "audio_feature.h"
 #include "clipboard_feature.h"
 #include "config.h"
 #include "display_feature.h"
@@ -24,6 +25,7 @@ enum {
   VDA_FEATURE_MOUSE,
   VDA_FEATURE_CLIPBOARD,
   VDA_FEATURE_XFER,
+  VDA_FEATURE_AUDIO,
   VDA_FEATURE_COUNT
 };
 
@@ -32,6 +34,7 @@ typedef struct vda_agent_features {
   vda_display_feature *display;
   vda_clipboard_feature *clipboard;
   vda_xfer_feature *xfer;
+  vda_audio_feature *audio;
 } vda_agent_features;
 
 /* Describes every feature but the session as conf allows; nothing runs.

@@ -69,7 +69,8 @@ static void on_client_disconnected(void *ctx, uint32_t vd_type, const uint8_t *b
 {
   agent *a = ctx;
   (void)vd_type, (void)body, (void)size;
-  LOG_INFO("client disconnected");
+  /* The host can repeat it at will (e2e_hostile_host): limited. */
+  LOG_INFO_LIMITED("client disconnected", "client disconnected");
   refresh_negotiated(a, NULL);
   vda_dispatch_peer(&a->dispatch, VDA_PEER_DISCONNECTED);
 }

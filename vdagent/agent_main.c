@@ -5,6 +5,9 @@
  * It says hello with its capabilities, answers heartbeats, and carries out
  * what the client asks on this session's desktop. It exits when the pipe
  * closes (the service stopped or gave up on it).
+ *
+ * By hand: `vdagent --resolution WxH[,WxH...]` sets a layout and exits
+ * (vdagent/display/display_manual.h).
  */
 #include <stdlib.h>
 #include <wchar.h>
@@ -13,6 +16,7 @@
 
 #include "agent_loop.h"
 #include "config.h"
+#include "display_manual.h"
 #include "log.h"
 #include "winerror_text.h"
 
@@ -26,6 +30,16 @@ static void read_test_mode(WCHAR *out, DWORD cap)
   if (RegGetValueW(HKEY_LOCAL_MACHINE, L"SOFTWARE\\SPICE Agent\\Test", L"AgentTestMode",
                    RRF_RT_REG_SZ, NULL, out, &size) != ERROR_SUCCESS)
     out[0] = 0;
+}
+
+/* `--resolution WxH[,WxH...]` (display_manual.h): its value, or NULL.  A
+ * flag without a value gives "" (refused with a message). */
+static const wchar_t *resolution_arg(int argc, wchar_t **argv)
+{
+  for (int i = 1; i < argc; i++)
+    if (wcscmp(argv[i], L"--resolution") == 0)
+      return i + 1 < argc ? argv[i + 1] : L"";
+  return NULL;
 }
 
 static HANDLE parse_ipc_handle(int argc, wchar_t **argv)
@@ -57,6 +71,11 @@ int WINAPI wWinMain(HINSTANCE inst, HINSTANCE prev, LPWSTR cmd, int show)
   vda_log_set_level(conf.log_level);
   argv = CommandLineToArgvW(GetCommandLineW(), &argc);
   (void)cmd;
+  if (argv && resolution_arg(argc, argv) != NULL) {
+    /* By hand, in the user's session: apply and exit (no pipe, no port). */
+    rc = vda_display_manual_run(resolution_arg(argc, argv));
+    goto out;
+  }
   pipe = argv ? parse_ipc_handle(argc, argv) : NULL;
   if (!pipe) {
     LOG_ERROR("started without --ipc <handle>: vdagent.exe is launched by the spice-agent "

@@ -69,7 +69,10 @@ bool vda_outbox_post(vda_outbox *o, uint32_t vd_type, uint8_t *body, size_t len)
   }
   LeaveCriticalSection(&o->lock);
   if (!ok) {
-    LOG_WARN("outgoing message type %u (%zu bytes) dropped: queue full", (unsigned)vd_type, len);
+    /* A host repeating requests (CLIPBOARD_REQUEST x 1000) fills it with
+     * answers: one line per 10 s, not one per answer. */
+    LOG_WARN_LIMITED("outbox full", "outgoing message type %u (%zu bytes) dropped: queue full",
+                     (unsigned)vd_type, len);
     free(body);
   }
   return ok;

@@ -253,6 +253,21 @@ bool vds_agent_ready(const vds_agent *a)
   return a->ready;
 }
 
+bool vds_agent_running(const vds_agent *a)
+{
+  return a->proc.process != NULL;
+}
+
+uint32_t vds_agent_pid(const vds_agent *a)
+{
+  return a->proc.process ? (uint32_t)a->proc.pid : 0;
+}
+
+uint32_t vds_agent_session(const vds_agent *a)
+{
+  return a->proc.process ? (uint32_t)a->proc.session : 0;
+}
+
 bool vds_agent_session_locked(const vds_agent *a)
 {
   return a->session_locked;

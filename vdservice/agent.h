@@ -65,6 +65,11 @@ void vds_agent_stop(vds_agent *a);
 void vds_agent_on_session_event(vds_agent *a, uint32_t event, uint32_t session);
 
 bool vds_agent_ready(const vds_agent *a);
+/* For `vdservice status` (read-only): a process runs, its pid and session
+ * (0 while none runs). */
+bool vds_agent_running(const vds_agent *a);
+uint32_t vds_agent_pid(const vds_agent *a);
+uint32_t vds_agent_session(const vds_agent *a);
 bool vds_agent_session_locked(const vds_agent *a);
 bool vds_agent_send(vds_agent *a, uint32_t ipc_type, const void *payload, size_t size);
 bool vds_agent_send_message(vds_agent *a, uint32_t vd_type, const void *body, size_t size);

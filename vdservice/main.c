@@ -3,6 +3,7 @@
  *   vdservice install     register the auto-start service "spice-agent"
  *   vdservice uninstall   stop and remove it
  *   vdservice run         run in this console (for debugging), Ctrl+C stops
+ *   vdservice status      ask the running service how it is (status_cmd.h)
  *   (no arguments)        started by the Service Control Manager
  */
 #include <stdio.h>
@@ -15,6 +16,7 @@
 #include "service_install.h"
 #include "service_loop.h"
 #include "session_queue.h"
+#include "status_cmd.h"
 #include "winerror_text.h"
 
 static HANDLE g_stop;
@@ -142,7 +144,10 @@ int wmain(int argc, wchar_t **argv)
     fprintf(stderr, "vdservice: cannot initialise (%lu)\n", (unsigned long)GetLastError());
     return 1;
   }
-  if (argc >= 2) {
+  if (argc >= 2 && _wcsicmp(argv[1], L"status") == 0) {
+    /* A query only: it writes neither to the service's log nor its ring. */
+    rc = vds_status_command();
+  } else if (argc >= 2) {
     open_log(true);
     if (_wcsicmp(argv[1], L"install") == 0)
       rc = vds_install();
@@ -151,7 +156,7 @@ int wmain(int argc, wchar_t **argv)
     else if (_wcsicmp(argv[1], L"run") == 0)
       rc = run_console();
     else {
-      fprintf(stderr, "usage: vdservice install | uninstall | run\n");
+      fprintf(stderr, "usage: vdservice install | uninstall | run | status\n");
       rc = 2;
     }
   } else {

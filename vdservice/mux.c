@@ -30,6 +30,40 @@ static void mux_log(const vds_mux *m, vds_log_level level, const char *func, con
 
 #define LOG(m, level, ...) mux_log((m), (level), __func__, __VA_ARGS__)
 
+#if defined(__MINGW32__)
+#define MUX_PRINTF_LIMITED __attribute__((format(gnu_printf, 5, 6)))
+#else
+#define MUX_PRINTF_LIMITED __attribute__((format(printf, 5, 6)))
+#endif
+
+/* Refusals of what the host or the agent sent: one line per reason per
+ * interval (the service's log must survive a flood). */
+static void mux_log_limited(const vds_mux *m, vds_log_level level, const char *func,
+                            const void *key, const char *fmt, ...) MUX_PRINTF_LIMITED;
+static void mux_log_limited(const vds_mux *m, vds_log_level level, const char *func,
+                            const void *key, const char *fmt, ...)
+{
+  char line[256];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(line, sizeof(line), fmt, ap);
+  va_end(ap);
+  if (m->ops->log_limited)
+    m->ops->log_limited(m->ctx, level, func, key, line);
+  else
+    m->ops->log(m->ctx, level, func, line);
+}
+
+#define LOG_LIMITED(m, level, key, ...) mux_log_limited((m), (level), __func__, (key), __VA_ARGS__)
+
+/* Keys of the refusals whose reason is not a string of their own. */
+static const char key_ungated[] = "ungated";
+static const char key_agent_type[] = "agent type";
+static const char key_agent_ungated[] = "agent ungated";
+static const char key_agent_busy[] = "agent busy";
+static const char key_client_gone[] = "client gone";
+static const char key_mouse_behind[] = "mouse behind";
+
 void vds_mux_init(vds_mux *m, const vds_mux_ops *ops, void *ctx)
 {
   *m = (vds_mux){.ops = ops, .ctx = ctx};
@@ -48,10 +82,38 @@ static void announce(vds_mux *m, bool request)
       (unsigned)m->announced.words[0], request);
 }
 
-void vds_mux_port_opened(vds_mux *m)
+void vds_mux_port_opened(vds_mux *m, uint64_t now)
 {
+  /* See mux.h: the host's request, if it comes first, is answered instead. */
+  m->announce_pending = true;
+  m->announce_due = now + VDS_MUX_ANNOUNCE_GRACE_MS;
+}
+
+void vds_mux_tick(vds_mux *m, uint64_t now)
+{
+  if (!m->announce_pending || now < m->announce_due)
+    return;
+  m->announce_pending = false;
   /* request=1: we want the client's capabilities too. */
   announce(m, true);
+}
+
+uint64_t vds_mux_next_due(const vds_mux *m)
+{
+  return m->announce_pending ? m->announce_due : UINT64_MAX;
+}
+
+static void forward_failed(vds_mux *m, const char *what);
+
+void vds_mux_port_closed(vds_mux *m)
+{
+  static const uint8_t empty[1];
+  m->announce_pending = false;
+  if (!m->ops->agent_ready(m->ctx))
+    return;
+  LOG(m, VDS_LOG_INFO, "port closed: the agent forgets the client");
+  if (!m->ops->agent_message(m->ctx, VD_AGENT_CLIENT_DISCONNECTED, empty, 0))
+    forward_failed(m, "CLIENT_DISCONNECTED");
 }
 
 void vds_mux_agent_ready(vds_mux *m, const vda_caps *agent_caps)
@@ -69,6 +131,7 @@ void vds_mux_agent_ready(vds_mux *m, const vda_caps *agent_caps)
 void vds_mux_agent_gone(vds_mux *m)
 {
   m->stream_to_agent = false;
+  m->mouse_buttons = 0; /* a new agent starts with every button up */
   m->agent_out_active = false;
   m->agent_out_dropped = false;
   m->announced = m->service_caps;
@@ -89,8 +152,9 @@ static bool for_agent(vds_mux *m, uint32_t type)
   if (!vda_type_for_agent(type) || !m->ops->agent_ready(m->ctx))
     return false;
   if (!vda_type_gate_open(type, &m->announced)) {
-    LOG(m, VDS_LOG_WARN, "%s from the host dropped: we did not announce its capability",
-        vda_type_name(type));
+    LOG_LIMITED(m, VDS_LOG_WARN, key_ungated,
+                "%s from the host dropped: we did not announce its capability",
+                vda_type_name(type));
     return false;
   }
   return true;
@@ -103,6 +167,27 @@ static void refuse_xfer(vds_mux *m, const uint8_t *body, uint32_t result, const 
   vda_body_xfer_status(&b, m->ops->port_negotiated(m->ctx), id, result);
   LOG(m, VDS_LOG_INFO, "file transfer %u refused: %s", (unsigned)id, why);
   m->ops->port_send_own(m->ctx, &b);
+}
+
+/* A host flooding MOUSE_STATE (e2e_hostile_host's mouse_flood: 20 000 in
+ * 0.8 MB) would queue more input than the agent can inject (SendInput takes
+ * about a millisecond under Wine) and starve its heartbeat answers until
+ * the service killed it as hung. A real server coalesces mouse states while
+ * the agent is behind; the service does the same for a host that does not:
+ * while the agent's queue holds more than VDS_MUX_MOUSE_BACKLOG, a state
+ * whose buttons equal the last forwarded one's is only a position, and the
+ * next one supersedes it. Button changes always pass. */
+static bool mouse_superseded(vds_mux *m, const uint8_t *body)
+{
+  uint32_t buttons = vda_le32(body + 8);
+  if (m->ops->agent_backlog && buttons == m->mouse_buttons &&
+      m->ops->agent_backlog(m->ctx) > VDS_MUX_MOUSE_BACKLOG) {
+    LOG_LIMITED(m, VDS_LOG_INFO, key_mouse_behind,
+                "mouse position dropped: the agent is behind (a newer one follows)");
+    return true;
+  }
+  m->mouse_buttons = buttons;
+  return false;
 }
 
 static void on_message(void *ctx, unsigned port, uint32_t type, const uint8_t *body, size_t size)
@@ -119,13 +204,20 @@ static void on_message(void *ctx, unsigned port, uint32_t type, const uint8_t *b
         (unsigned)request);
     /* The server drops what we wrote before a client attached, so the
      * client's request is how it learns ours. */
-    if (request)
+    if (request) {
+      m->announce_pending = false; /* this answer is our one announce */
       announce(m, false);
+    }
     break;
   }
   case VD_AGENT_CLIENT_DISCONNECTED:
-    LOG(m, VDS_LOG_INFO, "client disconnected");
+    /* Server-made, but a hostile host can repeat it at will. */
+    LOG_LIMITED(m, VDS_LOG_INFO, key_client_gone, "client disconnected");
     m->ops->port_reset_client(m->ctx);
+    break;
+  case VD_AGENT_MOUSE_STATE:
+    if (mouse_superseded(m, body))
+      return;
     break;
   case VD_AGENT_FILE_XFER_START: {
     bool ready = m->ops->agent_ready(m->ctx);
@@ -149,8 +241,8 @@ static void stream_done(vds_mux *m, uint32_t ipc_type, const char *what);
 static void on_rejected(void *ctx, unsigned port, uint32_t type, uint32_t size, const char *why)
 {
   vds_mux *m = ctx;
-  LOG(m, VDS_LOG_WARN, "refused message type %u (%s, %u bytes) on port %u: %s", (unsigned)type,
-      vda_type_name(type), (unsigned)size, port, why);
+  LOG_LIMITED(m, VDS_LOG_WARN, why, "refused message type %u (%s, %u bytes) on port %u: %s",
+              (unsigned)type, vda_type_name(type), (unsigned)size, port, why);
   /* A paste in the guest may be waiting for this CLIPBOARD (over the limit,
    * malformed): the agent hears it as a stream that aborted at once, of an
    * unknown type, so the paste ends now rather than at its deadline. */
@@ -235,7 +327,7 @@ static void on_stream_end(void *ctx, unsigned port)
 
 static void on_stream_abort(void *ctx, unsigned port, const char *why)
 {
-  LOG((vds_mux *)ctx, VDS_LOG_WARN, "stream on port %u aborted: %s", port, why);
+  LOG_LIMITED((vds_mux *)ctx, VDS_LOG_WARN, why, "stream on port %u aborted: %s", port, why);
   stream_done(ctx, VDA_IPC_ABORT, "a stream abort");
 }
 
@@ -254,13 +346,14 @@ const vda_reader_ops vds_mux_reader_ops = {
 static bool agent_may_send(vds_mux *m, uint32_t vd_type)
 {
   if (!vda_type_from_agent(vd_type) || vd_type == VD_AGENT_ANNOUNCE_CAPABILITIES) {
-    LOG(m, VDS_LOG_WARN, "agent sent message type %u (%s), which agents may not send: dropped",
-        (unsigned)vd_type, vda_type_name(vd_type));
+    LOG_LIMITED(m, VDS_LOG_WARN, key_agent_type,
+                "agent sent message type %u (%s), which agents may not send: dropped",
+                (unsigned)vd_type, vda_type_name(vd_type));
     return false;
   }
   if (!vda_type_gate_open(vd_type, &m->announced)) {
-    LOG(m, VDS_LOG_WARN, "agent sent %s without announcing its capability: dropped",
-        vda_type_name(vd_type));
+    LOG_LIMITED(m, VDS_LOG_WARN, key_agent_ungated,
+                "agent sent %s without announcing its capability: dropped", vda_type_name(vd_type));
     return false;
   }
   return true;
@@ -294,8 +387,9 @@ static void on_agent_message(vds_mux *m, const uint8_t *payload, size_t size)
      * port may not interleave. Only small ones come this way. */
     vda_body b = {.type = vd_type, .len = size - 4};
     if (b.len > sizeof(b.data)) {
-      LOG(m, VDS_LOG_WARN, "agent message type %u (%zu bytes) during a large message: dropped",
-          (unsigned)vd_type, b.len);
+      LOG_LIMITED(m, VDS_LOG_WARN, key_agent_busy,
+                  "agent message type %u (%zu bytes) during a large message: dropped",
+                  (unsigned)vd_type, b.len);
       return;
     }
     memcpy(b.data, payload + 4, b.len);

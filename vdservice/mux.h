@@ -49,6 +49,9 @@ typedef struct vds_mux_ops {
   /* STREAM_BEGIN, DATA, END or ABORT. False: the pipe's queue is full. */
   bool (*agent_frame)(void *ctx, uint32_t ipc_type, const void *payload, size_t size);
   void (*agent_kill)(void *ctx, const char *why);
+  /* Bytes queued towards the agent, not yet written (optional: without it
+   * mouse states are never coalesced). */
+  size_t (*agent_backlog)(void *ctx);
 
   /* The client port (port.c). */
   bool (*port_open)(void *ctx);
@@ -73,9 +76,17 @@ typedef struct vds_mux_ops {
 
   /* One log line (func: where it was made). */
   void (*log)(void *ctx, vds_log_level level, const char *func, const char *line);
+  /* A refusal's line, rate-limited per key (the reason: a static string's
+   * address), so a host repeating a bad message cannot flood the log.
+   * Optional: without it such lines go to log. */
+  void (*log_limited)(void *ctx, vds_log_level level, const char *func, const void *key,
+                      const char *line);
 } vds_mux_ops;
 
 #define VDS_MUX_BATCH (64u * 1024u)
+/* Above this backlog towards the agent, motion-only MOUSE_STATEs are
+ * coalesced (about 2000 of them: two seconds of SendInput under Wine). */
+#define VDS_MUX_MOUSE_BACKLOG (64u * 1024u)
 
 typedef struct vds_mux {
   const vds_mux_ops *ops;
@@ -83,6 +94,7 @@ typedef struct vds_mux {
   vda_caps service_caps;  /* vda_caps_service() */
   vda_caps announced;     /* the service's + the ready agent's */
   bool stream_to_agent;   /* the client stream in progress goes to the agent */
+  uint32_t mouse_buttons; /* of the last MOUSE_STATE forwarded */
   bool agent_out_active;  /* between the agent's OUT_BEGIN and its END */
   bool agent_out_dropped; /* ... and that message's gate is closed */
   /* Client stream data waits here until VDS_MUX_BATCH bytes or the stream's
@@ -90,16 +102,36 @@ typedef struct vds_mux {
    * every frame costs a write here and reads in the agent. */
   size_t batch_len;
   uint8_t batch[VDS_MUX_BATCH];
+  /* Our announce on opening waits this long for the host to ask first. */
+  bool announce_pending;
+  uint64_t announce_due; /* ms, the caller's clock */
 } vds_mux;
+
+/* How long a freshly opened port waits for the host's request=1 before
+ * announcing with request=1 itself. */
+#define VDS_MUX_ANNOUNCE_GRACE_MS 500
 
 void vds_mux_init(vds_mux *m, const vds_mux_ops *ops, void *ctx);
 
 /* The port's reader calls these; their ctx is the vds_mux. */
 extern const vda_reader_ops vds_mux_reader_ops;
 
-/* The port just opened: announce with request=1, since the server dropped
- * what we said before a client attached. */
-void vds_mux_port_opened(vds_mux *m);
+/* The port just opened (now: ms). Exactly one announce per open: QEMU's
+ * qemu-vdagent asks at once (request=1) and resets the port when a
+ * GRAB_SERIAL agent announces a second time, so an announce on opening plus
+ * the answer to its request made a reset loop (e2e_qemu_vdagent). But
+ * spice-server does not always make the client ask again after a reopen,
+ * so if the host has not asked within VDS_MUX_ANNOUNCE_GRACE_MS we
+ * announce with request=1 ourselves (vds_mux_tick). */
+void vds_mux_port_opened(vds_mux *m, uint64_t now);
+/* Sends the announce on opening when it is due; when the next one is due
+ * (UINT64_MAX: none). */
+void vds_mux_tick(vds_mux *m, uint64_t now);
+uint64_t vds_mux_next_due(const vds_mux *m);
+/* The port closed (host gone, reset, unplugged, resync): a ready agent hears
+ * CLIENT_DISCONNECTED, since the client's clipboard and transfers went with
+ * it and a paste waiting for them must end now (e2e_faults_host). */
+void vds_mux_port_closed(vds_mux *m);
 /* An agent said hello with these capabilities / is gone. */
 void vds_mux_agent_ready(vds_mux *m, const vda_caps *agent_caps);
 void vds_mux_agent_gone(vds_mux *m);

@@ -42,6 +42,11 @@ void vds_port_free(vds_port *p)
   p->reader = NULL;
 }
 
+DWORD vds_port_last_error(const vds_port *p)
+{
+  return p->last_open_error;
+}
+
 bool vds_port_is_open(const vds_port *p)
 {
   return p->stream != NULL;
@@ -95,6 +100,8 @@ void vds_port_close(vds_port *p, const char *why)
   vds_port_out_reset(&p->out);
   /* Streams in progress are aborted (the agent hears of it). */
   vda_reader_reset(p->reader);
+  if (p->ev->closed)
+    p->ev->closed(p->ev_ctx);
 }
 
 void vds_port_close_if_broken(vds_port *p)
@@ -137,7 +144,9 @@ void vds_port_send_own(vds_port *p, const vda_body *b)
   case VDS_OWN_DEFERRED:
     break;
   case VDS_OWN_DROPPED:
-    LOG_WARN("%s: type %u dropped", why, (unsigned)b->type);
+    /* A host can make us answer faster than we may send (ANNOUNCE requests
+     * during a large message): limited, as every refusal. */
+    LOG_WARN_LIMITED(why, "%s: type %u dropped", why, (unsigned)b->type);
     break;
   case VDS_OWN_FAILED:
     LOG_ERROR("cannot send message type %u (%zu bytes): %s", (unsigned)b->type, b->len, why);
@@ -228,8 +237,9 @@ void vds_port_on_read(vds_port *p)
   }
   if (vda_reader_push(p->reader, data, got, &why) == VDA_READER_RESYNC) {
     uint32_t delay = vds_backoff_on_exit(&p->resync, false);
-    LOG_ERROR("framing error: %s; reopening the port in %u ms to resynchronise", why,
-              (unsigned)delay);
+    vda_log_limited(VDA_LOG_ERROR, __func__, why,
+                    "framing error: %s; reopening the port in %u ms to resynchronise", why,
+                    (unsigned)delay);
     vds_port_close(p, "resync needed");
     /* The host resets its side when it sees the port closed: give it time
      * to notice, and never reopen into the same bytes in a busy loop. */

@@ -23,6 +23,9 @@
 typedef struct vds_port_events {
   /* Just opened (the reader is fresh): announce. */
   void (*opened)(void *ctx);
+  /* Just closed, for whatever reason: the host forgets the client's side
+   * with the port (optional). */
+  void (*closed)(void *ctx);
   /* False while the agent is behind: the host waits instead of our queue
    * growing. */
   bool (*may_read)(void *ctx);
@@ -54,6 +57,9 @@ bool vds_port_init(vds_port *p, const wchar_t *path, size_t queue_limit,
 void vds_port_free(vds_port *p);
 
 bool vds_port_is_open(const vds_port *p);
+/* The Win32 error of the last failed open (ERROR_SUCCESS: none since the
+ * last success), for `vdservice status`. */
+DWORD vds_port_last_error(const vds_port *p);
 /* Opens the port when a retry is due. */
 void vds_port_try_open(vds_port *p, uint64_t now);
 /* When the next attempt is due (GetTickCount64 time). */

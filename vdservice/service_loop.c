@@ -10,6 +10,7 @@
 #include "mux.h"
 #include "port.h"
 #include "session_queue.h"
+#include "status_server.h"
 #include "winerror_text.h"
 
 /* Queue bounds and back-pressure marks, per direction. */
@@ -21,6 +22,7 @@ typedef struct vds_service {
   vds_port port;
   vds_agent agent;
   vds_mux mux;
+  vds_status_server status;
 } vds_service;
 
 /* --- the mux's view of both sides --- */
@@ -111,12 +113,25 @@ static void op_log(void *ctx, vds_log_level level, const char *func, const char 
   vda_log_write((vda_log_level)level, func, "%s", line);
 }
 
+static void op_log_limited(void *ctx, vds_log_level level, const char *func, const void *key,
+                           const char *line)
+{
+  (void)ctx;
+  vda_log_limited((vda_log_level)level, func, key, "%s", line);
+}
+
+static size_t op_agent_backlog(void *ctx)
+{
+  return vds_agent_queued(&((vds_service *)ctx)->agent);
+}
+
 static const vds_mux_ops mux_ops = {
     .agent_ready = op_agent_ready,
     .session_locked = op_session_locked,
     .agent_message = op_agent_message,
     .agent_frame = op_agent_frame,
     .agent_kill = op_agent_kill,
+    .agent_backlog = op_agent_backlog,
     .port_open = op_port_open,
     .port_negotiated = op_port_negotiated,
     .port_reset_client = op_port_reset_client,
@@ -129,6 +144,7 @@ static const vds_mux_ops mux_ops = {
     .port_write = op_port_write,
     .port_end = op_port_end,
     .log = op_log,
+    .log_limited = op_log_limited,
 };
 
 /* --- the agent's and the port's events --- */
@@ -162,7 +178,7 @@ static const vds_agent_events agent_events = {
 
 static void on_port_opened(void *ctx)
 {
-  vds_mux_port_opened(&((vds_service *)ctx)->mux);
+  vds_mux_port_opened(&((vds_service *)ctx)->mux, GetTickCount64());
 }
 
 /* Reads from the port only while the agent keeps up: a slow agent
@@ -172,10 +188,37 @@ static bool port_may_read(void *ctx)
   return vds_agent_queued(&((vds_service *)ctx)->agent) <= VDS_QUEUE_HIGH;
 }
 
+static void on_port_closed(void *ctx)
+{
+  vds_mux_port_closed(&((vds_service *)ctx)->mux);
+}
+
 static const vds_port_events port_events = {
     .opened = on_port_opened,
+    .closed = on_port_closed,
     .may_read = port_may_read,
 };
+
+/* --- `vdservice status`: what the loop's parts say, read-only --- */
+
+static void fill_status(void *ctx, vds_status *out)
+{
+  vds_service *s = ctx;
+  const vda_negotiated *n = vds_port_negotiated(&s->port);
+
+  out->port_open = vds_port_is_open(&s->port);
+  out->port_error = out->port_open ? 0 : vds_port_last_error(&s->port);
+  out->agent_running = vds_agent_running(&s->agent);
+  out->agent_ready = vds_agent_ready(&s->agent);
+  out->agent_pid = vds_agent_pid(&s->agent);
+  out->agent_session = vds_agent_session(&s->agent);
+  /* A client announced since the port opened and has not disconnected
+   * (the reader forgets it on CLIENT_DISCONNECTED and on every reopen). */
+  out->client_connected = out->port_open && n->peer_known;
+  out->guest_caps = n->ours;
+  if (out->client_connected)
+    out->client_caps = n->peer;
+}
 
 /* --- the loop --- */
 
@@ -217,7 +260,16 @@ static DWORD until(uint64_t at, uint64_t now, DWORD current)
   return d < current ? d : current;
 }
 
-typedef enum { W_STOP, W_SESSION, W_AGENT, W_LINK_RD, W_LINK_WR, W_PORT_RD, W_PORT_WR } wait_kind;
+typedef enum {
+  W_STOP,
+  W_SESSION,
+  W_AGENT,
+  W_LINK_RD,
+  W_LINK_WR,
+  W_PORT_RD,
+  W_PORT_WR,
+  W_STATUS
+} wait_kind;
 
 int vds_loop_run(const vds_loop_options *opt, HANDLE stop_event)
 {
@@ -237,19 +289,31 @@ int vds_loop_run(const vds_loop_options *opt, HANDLE stop_event)
   vds_agent_init(&s.agent, opt->agent_path, VDS_QUEUE_LIMIT, &s.mux.service_caps, &agent_events,
                  &s);
   vds_agent_launch_now(&s.agent);
+  /* Without it the service still runs: only `vdservice status` is mute. */
+  vds_status_server_init(&s.status, VDS_STATUS_PIPE_NAME, VDA_VERSION_STRING, fill_status, &s);
 
   for (;;) {
-    HANDLE waits[8];
-    wait_kind kinds[8];
+    HANDLE waits[10];
+    wait_kind kinds[10];
     DWORD n = 0, timeout = INFINITE, w;
     uint64_t now = GetTickCount64();
     HANDLE h;
 
     vds_agent_tick(&s.agent, now);
+    vds_mux_tick(&s.mux, now);
+    vds_status_server_tick(&s.status, now);
     if (vds_agent_ready(&s.agent))
       vds_port_try_open(&s.port, now);
 
     timeout = until(vds_agent_next_due(&s.agent, now), now, timeout);
+    timeout = until(vds_status_server_next_due(&s.status), now, timeout);
+    timeout = until(vds_mux_next_due(&s.mux), now, timeout);
+    /* "N similar lines suppressed" once a flood's interval is over. */
+    {
+      unsigned long due = vda_log_flush_suppressed();
+      if (due != 0xfffffffful)
+        timeout = until(now + due, now, timeout);
+    }
     if (vds_agent_ready(&s.agent) && !vds_port_is_open(&s.port))
       timeout = until(vds_port_open_at(&s.port), now, timeout);
 
@@ -266,6 +330,8 @@ int vds_loop_run(const vds_loop_options *opt, HANDLE stop_event)
       ADD(h, W_PORT_RD);
     if ((h = vds_port_write_event(&s.port)) != NULL)
       ADD(h, W_PORT_WR);
+    if ((h = vds_status_server_event(&s.status)) != NULL)
+      ADD(h, W_STATUS);
 #undef ADD
     w = WaitForMultipleObjects(n, waits, FALSE, timeout);
     if (w == WAIT_TIMEOUT)
@@ -296,6 +362,9 @@ int vds_loop_run(const vds_loop_options *opt, HANDLE stop_event)
     case W_PORT_WR:
       handle_port_write(&s);
       break;
+    case W_STATUS:
+      vds_status_server_on_event(&s.status, GetTickCount64());
+      break;
     }
   }
 
@@ -303,5 +372,6 @@ stop:
   vds_port_close(&s.port, "service stopping");
   vds_agent_stop(&s.agent);
   vds_port_free(&s.port);
+  vds_status_server_free(&s.status);
   return rc;
 }

@@ -5,8 +5,9 @@
 #include <string.h>
 
 typedef struct work {
-  vda_display_set prev; /* as enumerated: what a failed apply restores */
-  vda_display_set cur;  /* prev plus tested modes, minus failed escapes */
+  vda_display_set prev;  /* as enumerated: what a failed apply restores */
+  vda_display_set cur;   /* prev plus tested modes, minus failed escapes */
+  vda_display_set after; /* read back after a commit */
   bool staged[VDA_DISPLAY_MAX];
 } work;
 
@@ -128,6 +129,70 @@ static bool stage_and_commit(const vda_display_ops *ops, void *ctx, work *w,
   return true;
 }
 
+static bool any_change(const vda_display_plan *plan)
+{
+  for (uint32_t k = 0; k < plan->count && k < VDA_DISPLAY_MAX; k++)
+    if (plan->t[k].changed)
+      return true;
+  return false;
+}
+
+/* Does what the guest reports now match the plan?  Every enabled display
+ * has its planned size; every disabled one is detached. */
+static bool read_back(const vda_display_ops *ops, void *ctx, work *w, const vda_display_plan *plan,
+                      const char **why)
+{
+  const char *ew = NULL;
+  if (!ops->enumerate(ctx, &w->after, &ew)) {
+    *why = "reading the displays back after the change failed";
+    return false;
+  }
+  for (uint32_t k = 0; k < plan->count && k < VDA_DISPLAY_MAX; k++) {
+    const vda_display_target *t = &plan->t[k];
+    const vda_guest_display *g;
+    if (t->guest >= w->after.count) {
+      *why = "a display vanished while the layout was applied";
+      return false;
+    }
+    g = &w->after.d[t->guest];
+    if (t->enable && (!g->attached || g->current.width != t->mode.width ||
+                      g->current.height != t->mode.height)) {
+      *why = "read back, a display does not show its planned size";
+      return false;
+    }
+    if (!t->enable && g->attached) {
+      *why = "read back, a display planned off is still attached";
+      return false;
+    }
+  }
+  return true;
+}
+
+/* The atomic route: true when commit_layout applied the plan, as read back. */
+static bool commit_whole_layout(const vda_display_ops *ops, void *ctx, work *w,
+                                const vda_display_plan *plan, vda_display_result *res)
+{
+  const char *why = NULL;
+  if (ops->commit_layout == NULL)
+    return false;
+  if (!ops->commit_layout(ctx, &w->cur, plan, &why)) {
+    res->layout_fell_back = true;
+    res->layout_why = why ? why : "the atomic layout commit failed";
+    return false;
+  }
+  if (!read_back(ops, ctx, w, plan, &why)) {
+    /* It said yes and changed nothing (Wine's SetDisplayConfig is a stub
+     * that answers ERROR_SUCCESS): never trust it again. */
+    if (ops->layout_ineffective != NULL)
+      ops->layout_ineffective(ctx);
+    res->layout_fell_back = true;
+    res->layout_why = "the atomic layout commit reported success but changed nothing";
+    return false;
+  }
+  res->by_layout = true;
+  return true;
+}
+
 static void fail_and_restore(const vda_display_ops *ops, void *ctx, work *w,
                              vda_display_result *res, const char *why)
 {
@@ -152,13 +217,18 @@ static void run(const vda_display_ops *ops, void *ctx, const vda_display_request
     res->why = why;
     return;
   }
-  if (!stage_and_commit(ops, ctx, w, &res->plan, &committed, &why)) {
+  if (any_change(&res->plan) && commit_whole_layout(ops, ctx, w, &res->plan, res)) {
+    committed = true;
+  } else if (!stage_and_commit(ops, ctx, w, &res->plan, &committed, &why)) {
     fail_and_restore(ops, ctx, w, res, why);
     return;
   }
   res->applied = committed;
   res->success = res->plan.exact;
-  if (res->plan.unmapped)
+  if (committed && !res->by_layout && !read_back(ops, ctx, w, &res->plan, &why)) {
+    res->success = false;
+    res->why = why;
+  } else if (res->plan.unmapped)
     res->why = "a monitor of the config has no guest display";
   else if (res->plan.fallbacks)
     res->why = "a monitor got a fallback mode, not its exact size";

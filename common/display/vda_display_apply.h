@@ -7,9 +7,19 @@
  * custom modes, several monitors, a driver refusing a mode half-way):
  *
  *   enumerate -> test unlisted exact sizes -> plan -> QXL escapes (a failed
- *   escape re-plans that display without the custom route) -> stage every
- *   changed display (CDS_UPDATEREGISTRY | CDS_NORESET) -> commit once
- *   (ChangeDisplaySettingsExW(NULL, ...)).
+ *   escape re-plans that display without the custom route) -> one atomic
+ *   commit of the whole layout (commit_layout: CCD SetDisplayConfig) -> if
+ *   that is absent, fails, or reading back shows it changed nothing, stage
+ *   every changed display (CDS_UPDATEREGISTRY | CDS_NORESET) and commit once
+ *   (ChangeDisplaySettingsExW(NULL, ...)) -> read back.
+ *
+ * Honest replies: what is applied and what is answered are decided from
+ * what the guest reports now (enumerate before planning, enumerate again
+ * after committing), never from the previous request.  A display that, read
+ * back, does not show its planned size makes the REPLY ERROR.  A
+ * commit_layout that reports success but changed nothing (Wine's
+ * SetDisplayConfig) is reported through layout_ineffective, so the Win32
+ * layer stops using it.
  *
  * If staging or the commit fails, the displays staged so far are staged
  * again with their previous mode, position and attachment and committed:
@@ -47,18 +57,28 @@ typedef struct vda_display_ops {
                 const char **why);
   /* Apply everything staged, once. */
   bool (*commit)(void *ctx, const char **why);
+  /* The whole plan in one atomic commit (sizes, positions, heads on and
+   * off).  May be NULL; false with *why: use stage + commit instead. */
+  bool (*commit_layout)(void *ctx, const vda_display_set *s, const vda_display_plan *plan,
+                        const char **why);
+  /* commit_layout said yes but the layout read back is unchanged: stop
+   * using it.  May be NULL. */
+  void (*layout_ineffective)(void *ctx);
 } vda_display_ops;
 
 typedef struct vda_display_result {
-  bool success;    /* REPLY SUCCESS */
-  bool applied;    /* a new layout was committed */
-  bool restored;   /* applying failed and the previous layout was restored */
-  const char *why; /* static; set whenever success is false */
+  bool success;           /* REPLY SUCCESS */
+  bool applied;           /* a new layout was committed */
+  bool restored;          /* applying failed and the previous layout was restored */
+  bool by_layout;         /* committed through commit_layout (CCD) */
+  bool layout_fell_back;  /* commit_layout failed or changed nothing */
+  const char *layout_why; /* static; why commit_layout was not used */
+  const char *why;        /* static; set whenever success is false */
   vda_display_plan plan;
 } vda_display_result;
 
-/* Apply request r.  map may be NULL.  Returns res->success.  Allocates two
- * vda_display_set (about 100 KiB) for the duration of the call. */
+/* Apply request r.  map may be NULL.  Returns res->success.  Allocates three
+ * vda_display_set (about 200 KiB each) for the duration of the call. */
 bool vda_display_apply(const vda_display_ops *ops, void *ctx, const vda_display_request *r,
                        const vda_display_idmap *map, vda_display_result *res);
 

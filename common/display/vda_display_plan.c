@@ -53,9 +53,10 @@ bool vda_display_request_from_config(const vda_monitors_config *mc, const vda_ne
       *why = "MONITORS_CONFIG depth is not 0, 8, 16, 24 or 32";
       ok = false;
     } else if (m.width == 0 || m.height == 0) {
-      out->mon[i] = (vda_display_req_mon){0, 0, 0, 0, 0};
+      out->mon[i] = (vda_display_req_mon){0, 0, 0, 0, 0, 0, 0};
     } else {
-      out->mon[i] = (vda_display_req_mon){m.width, m.height, m.depth, m.x, m.y};
+      out->mon[i] =
+          (vda_display_req_mon){m.width, m.height, m.depth, m.x, m.y, m.mm_width, m.mm_height};
     }
   }
   if (ok) {
@@ -241,7 +242,7 @@ static bool choose_mode(const vda_guest_display *g, const vda_display_req_mon *m
     t->mode = (vda_mode){m->width, m->height, depth};
     return true;
   }
-  if (g->kind == VDA_ADAPTER_QXL && g->custom_modes) {
+  if (g->custom_modes) {
     t->source = VDA_MODE_CUSTOM;
     t->mode = (vda_mode){m->width, m->height, want ? want : 32};
     return true;

@@ -67,8 +67,10 @@ typedef struct vda_guest_display {
   uint32_t device_index; /* iDevNum in EnumDisplayDevicesW order */
   vda_adapter_kind kind;
   bool has_qxl_id;
-  uint32_t qxl_id;                    /* QxlDeviceID registry value */
-  bool custom_modes;                  /* the QXL custom-mode escape may be tried */
+  uint32_t qxl_id;   /* QxlDeviceID registry value */
+  bool custom_modes; /* the QXL custom-mode escape may be tried */
+  bool has_luid;
+  uint64_t adapter_luid;              /* WDDM adapter (D3DKMT), when has_luid */
   char address[VDA_DISPLAY_ADDR_MAX]; /* "" when unknown */
   uint32_t output;                    /* index of this display on its adapter */
   bool attached, primary;
@@ -92,6 +94,7 @@ bool vda_display_add_mode(vda_guest_display *g, vda_mode m);
 typedef struct vda_display_req_mon {
   uint32_t width, height, depth; /* 0 x 0: detach (sparse configs) */
   int32_t x, y;
+  uint16_t mm_width, mm_height; /* physical size, 0 when the client sent none */
 } vda_display_req_mon;
 typedef struct vda_display_request {
   uint32_t count;
@@ -101,8 +104,8 @@ typedef struct vda_display_request {
 
 /* Copy a parsed config.  A width or height of 0 means "disabled" (the
  * validator already refused it without SPARSE_MONITORS_CONFIG).  The
- * physical-size trailer is accepted and not needed (Windows takes no DPI
- * hint from an agent).  Refused: more than VDA_DISPLAY_REQ_MAX entries, a
+ * physical-size trailer is kept per monitor (mm_width, mm_height) for the
+ * DPI step (vda_display_dpi.h); the pixel sizes are never changed by it.  Refused: more than VDA_DISPLAY_REQ_MAX entries, a
  * side above VDA_DISPLAY_PX_MAX, a depth other than 0, 8, 16, 24, 32.
  * n NULL: positions are not honoured. */
 bool vda_display_request_from_config(const vda_monitors_config *mc, const vda_negotiated *n,
@@ -162,8 +165,10 @@ typedef struct vda_display_plan {
  * Make the plan.  Modes, per enabled monitor of the request:
  *   1. exact size listed -> EXACT (depth: the requested one if listed for
  *      that size, else the current depth, else the deepest listed);
- *   2. else a QXL display with custom_modes -> CUSTOM (the executor runs the
- *      escape and, if it fails, plans again without custom_modes);
+ *   2. else a display with custom_modes (its adapter is not known to refuse
+ *      the QXL custom-mode escape: QXL, UTM's virtio-gpu) -> CUSTOM (the
+ *      executor runs the escape and, if it fails, plans again without
+ *      custom_modes);
  *   3. else FALLBACK: the largest listed mode with width <= and height <=
  *      the request (ties in area: aspect ratio closest to the request, then
  *      the wider, then the first listed); when none fits, the smallest

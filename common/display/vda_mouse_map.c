@@ -36,6 +36,21 @@ void vda_mouse_mapper_init(vda_mouse_mapper *m)
   memset(m, 0, sizeof(*m));
 }
 
+bool vda_mouse_layout_fallback(vda_mouse_layout *l, vda_rect primary)
+{
+  bool filled = false;
+  for (uint32_t i = 0; i < VDA_MOUSE_DISPLAYS; i++)
+    if (l->display[i].w != 0 && l->display[i].h != 0)
+      return false;
+  if (primary.w == 0 || primary.h == 0)
+    return false;
+  l->display[0] = primary;
+  filled = true;
+  if (l->desktop.w == 0 || l->desktop.h == 0)
+    l->desktop = primary;
+  return filled;
+}
+
 /* Desktop pixel of the state, or false when its display is unknown. */
 static bool locate(const vda_mouse_layout *l, const vda_mouse_state *s, uint16_t *nx, uint16_t *ny,
                    const char **why)

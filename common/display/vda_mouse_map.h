@@ -72,6 +72,13 @@ typedef struct vda_mouse_layout {
   vda_rect desktop;                     /* the virtual desktop */
 } vda_mouse_layout;
 
+/* Where the layout cannot be known (enumeration failed, or no display got a
+ * display id: an IDD or a passed-through GPU alone), the mouse must not go
+ * dead: display 0 becomes the primary monitor and, when the desktop is
+ * unknown too, so does the desktop.  A layout with any display is kept as
+ * it is.  Returns true when it filled something in. */
+bool vda_mouse_layout_fallback(vda_mouse_layout *l, vda_rect primary);
+
 /* Map pixel p (desktop coordinates) over [origin, origin + size) to
  * 0..65535, clamping p into the desktop.  size 0: 0. */
 uint16_t vda_mouse_normalise(int64_t p, int32_t origin, uint32_t size);

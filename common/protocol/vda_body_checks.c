@@ -199,6 +199,12 @@ bool vda_check_audio(const uint8_t *b, size_t size, const vda_negotiated *n, con
                      const char **why)
 {
   (void)n, (void)lim;
+  if (b[0] > 1)
+    FAIL("AUDIO_VOLUME_SYNC is_playback neither 0 nor 1");
+  /* spice-gtk never sends 0 channels (it sends nothing when it has no
+   * volume), and no endpoint has more than VDA_AUDIO_MAX_CHANNELS. */
+  if (b[2] == 0 || b[2] > VDA_AUDIO_MAX_CHANNELS)
+    FAIL("AUDIO_VOLUME_SYNC channel count out of range (1..32)");
   if ((uint64_t)size != 3 + 2 * (uint64_t)b[2])
     FAIL("AUDIO_VOLUME_SYNC size does not match nchannels");
   return true;

@@ -28,6 +28,9 @@
 #define VDA_MAX_CAPS_WORDS 256u /* 8192 capability bits */
 #define VDA_MAX_GRAB_TYPES 64u  /* clipboard types in one CLIPBOARD_GRAB */
 #define VDA_XFER_NAME_MAX 1024u /* bytes of a file name, after unescaping */
+/* Channels in one AUDIO_VOLUME_SYNC: Windows names 18 speaker positions
+ * (KSAUDIO_SPEAKER_*), QEMU and spice-gtk send 1 or 2; more is not audio. */
+#define VDA_AUDIO_MAX_CHANNELS 32u
 
 typedef struct vda_limits {
   /* Largest clipboard data (bytes after the type field) accepted or sent.

@@ -13,7 +13,9 @@
 /* Bounds before the rule's additions. Where a rule replaces max entirely
  * (MONITORS, XFER_START, GRAPHICS_INFO) the max written here is unused. */
 static const vda_msg_info rows[] = {
-    {VD_AGENT_MOUSE_STATE, "MOUSE_STATE", S, AGT, false, VD_AGENT_CAP_MOUSE_STATE, 13, 13,
+    /* spice-server makes it on port 2; QEMU's own peer (qemu-vdagent, the
+     * VNC side of Proxmox) sends everything on port 1, mouse included. */
+    {VD_AGENT_MOUSE_STATE, "MOUSE_STATE", S | C, AGT, false, VD_AGENT_CAP_MOUSE_STATE, 13, 13,
      VDA_SIZE_FIXED, NULL},
     {VD_AGENT_MONITORS_CONFIG, "MONITORS_CONFIG", C, AGT, false, VD_AGENT_CAP_MONITORS_CONFIG,
      8 + 20, 0, VDA_SIZE_MONITORS, vda_check_monitors_config},
@@ -52,7 +54,7 @@ static const vda_msg_info rows[] = {
     {VD_AGENT_MAX_CLIPBOARD, "MAX_CLIPBOARD", C, SVC | AGT, false, VD_AGENT_CAP_MAX_CLIPBOARD, 4, 4,
      VDA_SIZE_FIXED, vda_check_max_clipboard},
     {VD_AGENT_AUDIO_VOLUME_SYNC, "AUDIO_VOLUME_SYNC", C, AGT, false, VD_AGENT_CAP_AUDIO_VOLUME_SYNC,
-     3, 3 + 2 * 255, VDA_SIZE_FIXED, vda_check_audio},
+     3 + 2, 3 + 2 * VDA_AUDIO_MAX_CHANNELS, VDA_SIZE_FIXED, vda_check_audio},
     {VD_AGENT_GRAPHICS_DEVICE_INFO, "GRAPHICS_DEVICE_INFO", S, AGT, false,
      VD_AGENT_CAP_GRAPHICS_DEVICE_INFO, 4, 0, VDA_SIZE_GRAPHICS_INFO, vda_check_graphics_info},
 };

@@ -231,7 +231,8 @@ static bool start_message(vda_reader *r, unsigned pi)
     reject(r, pi, why);
     return true;
   }
-  if ((pi == 1) != vda_type_from_server(p->type)) {
+  const vda_msg_info *mi = vda_msg_info_of(p->type);
+  if (!mi || !(mi->from & (pi == 1 ? VDA_FROM_SERVER : VDA_FROM_CLIENT))) {
     reject(r, pi,
            pi == 1 ? "client message type on the server port"
                    : "server message type on the client port");

@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -11,6 +12,9 @@ typedef struct where {
   const char *root;      /* "HKLM" */
   const wchar_t *subkey; /* "SOFTWARE\Policies\SPICE Agent" */
   const wchar_t *name;   /* "ClipboardEnabled" */
+  /* Non-NULL: an ignored value is recorded here instead of logged
+   * (vda_config_load_checked). */
+  vda_config_problems *problems;
 } where;
 
 static const char *root_name(HKEY root)
@@ -49,8 +53,25 @@ static const char *type_name(DWORD type)
 }
 
 /* Wide text as UTF-8 for a log line (truncated to fit). */
-#define IGNORED(w, fmt, ...) \
-  LOG_WARN("%s\\%ls\\%ls: " fmt "; ignored", (w)->root, (w)->subkey, (w)->name, __VA_ARGS__)
+#define IGNORED(w, fmt, ...)                                                                  \
+  ignored((w), __func__, "%s\\%ls\\%ls: " fmt "; ignored", (w)->root, (w)->subkey, (w)->name, \
+          __VA_ARGS__)
+
+static void ignored(const where *w, const char *func, const char *fmt, ...)
+    __attribute__((format(gnu_printf, 3, 4)));
+static void ignored(const where *w, const char *func, const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  if (!w->problems) {
+    vda_log_writev(VDA_LOG_WARN, func, fmt, ap);
+  } else if (w->problems->count < VDA_CONFIG_PROBLEMS_MAX) {
+    vsnprintf(w->problems->lines[w->problems->count++], VDA_CONFIG_PROBLEM_LINE, fmt, ap);
+  } else {
+    w->problems->more++;
+  }
+  va_end(ap);
+}
 
 /* Reads the type and size of a value. false when absent (silently) or
  * unreadable (logged). */
@@ -212,11 +233,12 @@ static bool read_download_dir(HKEY key, const where *w, wchar_t *out)
 }
 
 /* Applies every valid value found under root\subkey, tagging it `source`. */
-static void apply(vda_config *cfg, HKEY root, const wchar_t *subkey, vda_config_source source)
+static void apply(vda_config *cfg, HKEY root, const wchar_t *subkey, vda_config_source source,
+                  vda_config_problems *problems)
 {
   HKEY key;
   LSTATUS st;
-  where w = {root_name(root), subkey, NULL};
+  where w = {root_name(root), subkey, NULL, problems};
   vda_log_level level;
   DWORD v;
 
@@ -259,6 +281,11 @@ static void apply(vda_config *cfg, HKEY root, const wchar_t *subkey, vda_config_
     cfg->file_xfer_notify = v;
     cfg->source.file_xfer_notify = source;
   }
+  w.name = VDA_CONFIG_VALUE_AUDIO_SYNC;
+  if (read_dword(key, &w, 0, 1, &v)) {
+    cfg->audio_volume_sync = v;
+    cfg->source.audio_volume_sync = source;
+  }
 
   RegCloseKey(key);
 }
@@ -272,6 +299,7 @@ void vda_config_defaults(vda_config *out)
   out->file_xfer_enabled = 1;
   out->download_dir[0] = 0;
   out->file_xfer_notify = VDA_CONFIG_NOTIFY_BALLOON;
+  out->audio_volume_sync = 1;
   /* memset already made every source VDA_CONFIG_DEFAULT */
 }
 
@@ -281,13 +309,28 @@ void vda_config_load_from(vda_config *out, HKEY root, const wchar_t *setting_sub
   vda_config_defaults(out);
   /* Plain settings first, then the policy over them: a valid policy value
    * wins; an invalid one is ignored and leaves the setting (or default). */
-  apply(out, root, setting_subkey, VDA_CONFIG_SETTING);
-  apply(out, root, policy_subkey, VDA_CONFIG_POLICY);
+  apply(out, root, setting_subkey, VDA_CONFIG_SETTING, NULL);
+  apply(out, root, policy_subkey, VDA_CONFIG_POLICY, NULL);
 }
 
 void vda_config_load(vda_config *out)
 {
   vda_config_load_from(out, HKEY_LOCAL_MACHINE, VDA_CONFIG_KEY, VDA_CONFIG_POLICY_KEY);
+}
+
+void vda_config_load_from_checked(vda_config *out, HKEY root, const wchar_t *setting_subkey,
+                                  const wchar_t *policy_subkey, vda_config_problems *problems)
+{
+  memset(problems, 0, sizeof(*problems));
+  vda_config_defaults(out);
+  apply(out, root, setting_subkey, VDA_CONFIG_SETTING, problems);
+  apply(out, root, policy_subkey, VDA_CONFIG_POLICY, problems);
+}
+
+void vda_config_load_checked(vda_config *out, vda_config_problems *problems)
+{
+  vda_config_load_from_checked(out, HKEY_LOCAL_MACHINE, VDA_CONFIG_KEY, VDA_CONFIG_POLICY_KEY,
+                               problems);
 }
 
 const char *vda_config_source_name(vda_config_source source)
@@ -310,7 +353,8 @@ void vda_config_log(const vda_config *cfg)
 
   LOG_INFO(
       "config: LogLevel=%s (%s) ClipboardEnabled=%lu (%s) MaxClipboard=%lu MiB (%s) "
-      "FileTransferEnabled=%lu (%s) DownloadFolder=\"%s\"%s (%s) FileTransferNotify=%lu (%s)",
+      "FileTransferEnabled=%lu (%s) DownloadFolder=\"%s\"%s (%s) FileTransferNotify=%lu (%s) "
+      "AudioVolumeSync=%lu (%s)",
       (unsigned)cfg->log_level < 4 ? levels[cfg->log_level] : "?",
       vda_config_source_name(cfg->source.log_level), (unsigned long)cfg->clipboard_enabled,
       vda_config_source_name(cfg->source.clipboard_enabled), (unsigned long)cfg->max_clipboard_mib,
@@ -319,5 +363,34 @@ void vda_config_log(const vda_config *cfg)
       vda_log_utf8(cfg->download_dir, dir, sizeof(dir)),
       cfg->download_dir[0] ? "" : " (the user's Downloads)",
       vda_config_source_name(cfg->source.download_dir), (unsigned long)cfg->file_xfer_notify,
-      vda_config_source_name(cfg->source.file_xfer_notify));
+      vda_config_source_name(cfg->source.file_xfer_notify), (unsigned long)cfg->audio_volume_sync,
+      vda_config_source_name(cfg->source.audio_volume_sync));
+}
+
+/* A per-user 0/1 switch that defaults to 1. */
+static bool user_switch(HKEY user_root, const wchar_t *name)
+{
+  HKEY key;
+  DWORD v = 1;
+  where w;
+  memset(&w, 0, sizeof(w)); /* problems NULL: an invalid value is logged */
+  w.root = "(user)";
+  w.subkey = VDA_CONFIG_USER_KEY;
+  w.name = name;
+  if (RegOpenKeyExW(user_root, VDA_CONFIG_USER_KEY, 0, KEY_QUERY_VALUE, &key) != ERROR_SUCCESS)
+    return true; /* no key: the default */
+  if (!read_dword(key, &w, 0, 1, &v))
+    v = 1;
+  RegCloseKey(key);
+  return v != 0;
+}
+
+bool vda_config_user_follow_window(HKEY user_root)
+{
+  return user_switch(user_root, VDA_CONFIG_USER_VALUE_FOLLOW_WINDOW);
+}
+
+bool vda_config_user_follow_dpi(HKEY user_root)
+{
+  return user_switch(user_root, VDA_CONFIG_USER_VALUE_FOLLOW_DPI);
 }

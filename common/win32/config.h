@@ -22,6 +22,9 @@
  *   FileTransferNotify   REG_DWORD 0 nothing, 1 a              1
  *                        notification naming the files,
  *                        2 open the folder
+ *   AudioVolumeSync      REG_DWORD 0 or 1: the guest's         1
+ *                        default endpoints follow the
+ *                        client's volume and mute
  *
  * Each value is taken from the policy key if it is valid there, else from
  * the plain key if it is valid there, else the default; the source is kept
@@ -50,6 +53,7 @@
 #define VDA_CONFIG_VALUE_FILE_XFER L"FileTransferEnabled"
 #define VDA_CONFIG_VALUE_DOWNLOAD_DIR L"DownloadFolder"
 #define VDA_CONFIG_VALUE_XFER_NOTIFY L"FileTransferNotify"
+#define VDA_CONFIG_VALUE_AUDIO_SYNC L"AudioVolumeSync"
 
 /* FileTransferNotify values. */
 #define VDA_CONFIG_NOTIFY_NONE 0u
@@ -84,7 +88,8 @@ typedef struct vda_config {
    * checked after expanding with our environment. Empty: the user's
    * Downloads folder. */
   wchar_t download_dir[VDA_CONFIG_DIR_MAX + 1];
-  DWORD file_xfer_notify; /* VDA_CONFIG_NOTIFY_* */
+  DWORD file_xfer_notify;  /* VDA_CONFIG_NOTIFY_* */
+  DWORD audio_volume_sync; /* 0 or 1 */
   struct {
     vda_config_source log_level;
     vda_config_source clipboard_enabled;
@@ -92,6 +97,7 @@ typedef struct vda_config {
     vda_config_source file_xfer_enabled;
     vda_config_source download_dir;
     vda_config_source file_xfer_notify;
+    vda_config_source audio_volume_sync;
   } source;
 } vda_config;
 
@@ -108,10 +114,49 @@ void vda_config_load(vda_config *out);
 void vda_config_load_from(vda_config *out, HKEY root, const wchar_t *setting_subkey,
                           const wchar_t *policy_subkey);
 
+/* For callers that read the settings often (`vdservice status` at every
+ * query): the same as vda_config_load(_from), but each ignored value is
+ * recorded in *problems (its log line's text, at most
+ * VDA_CONFIG_PROBLEMS_MAX; `more` counts the rest) instead of logged, so
+ * repeated reads of one bad value do not flood the log. A key that cannot
+ * be opened is still logged. */
+#define VDA_CONFIG_PROBLEMS_MAX 4u
+#define VDA_CONFIG_PROBLEM_LINE 256u
+typedef struct vda_config_problems {
+  unsigned count, more;
+  char lines[VDA_CONFIG_PROBLEMS_MAX][VDA_CONFIG_PROBLEM_LINE];
+} vda_config_problems;
+void vda_config_load_checked(vda_config *out, vda_config_problems *problems);
+void vda_config_load_from_checked(vda_config *out, HKEY root, const wchar_t *setting_subkey,
+                                  const wchar_t *policy_subkey, vda_config_problems *problems);
+
 /* "default", "setting", "policy". */
 const char *vda_config_source_name(vda_config_source source);
 
 /* One LOG_INFO line with every value and its source. */
 void vda_config_log(const vda_config *cfg);
+
+/* Per-user settings, under Software\SPICE Agent in the signed-in user's
+ * hive (the agent runs as LocalSystem: the caller opens that user's hive,
+ * see vdagent/display/display_user.c).  No policy: it is the user's say.
+ *   value                type                                  default
+ *   FollowClientWindow   REG_DWORD 0 or 1: the resolution       1
+ *                        follows the client window; 0: every
+ *                        MONITORS_CONFIG is answered ERROR and
+ *                        changes nothing (clipboard, mouse and
+ *                        the rest keep working)
+ *   FollowClientDpi      REG_DWORD 0 or 1: when the client      1
+ *                        sends physical sizes, each monitor's
+ *                        scale follows the client's DPI
+ *                        (vda_display_dpi.h); 0: never touched
+ * Read at every MONITORS_CONFIG the agent applies, so a change takes effect
+ * at the next one.  An invalid value is logged and the default used. */
+#define VDA_CONFIG_USER_KEY L"Software\\SPICE Agent"
+#define VDA_CONFIG_USER_VALUE_FOLLOW_WINDOW L"FollowClientWindow"
+#define VDA_CONFIG_USER_VALUE_FOLLOW_DPI L"FollowClientDpi"
+
+/* user_root: the user's hive (HKEY_CURRENT_USER of that user). */
+bool vda_config_user_follow_window(HKEY user_root);
+bool vda_config_user_follow_dpi(HKEY user_root);
 
 #endif

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <windows.h>
 
+#include "vda_ratelimit.h"
 #include "winerror_text.h"
 
 /* All state is behind one lock: log lines come from several threads. */
@@ -19,6 +20,10 @@ static struct {
   unsigned long max_bytes;
   unsigned generations;
   unsigned long written;
+  /* The ring behind vda_log_recent(): recent[(recent_next - k) % MAX] is
+   * the k-th newest line. */
+  char recent[VDA_LOG_RECENT_MAX][VDA_LOG_RECENT_LINE];
+  size_t recent_next, recent_count;
 } g_log = {.file = INVALID_HANDLE_VALUE, .level = VDA_LOG_INFO};
 
 void vda_log_config_default(vda_log_config *cfg, const wchar_t *component)
@@ -201,6 +206,39 @@ void vda_log_set_level(vda_log_level level)
   InterlockedExchange(&g_log.level, (LONG)level);
 }
 
+/* Keeps a WARN or ERROR line in the ring (len bytes, no line end). Called
+ * with the lock held. */
+static void remember(const char *line, size_t len)
+{
+  char *slot = g_log.recent[g_log.recent_next];
+  if (len > VDA_LOG_RECENT_LINE - 1) {
+    len = VDA_LOG_RECENT_LINE - 1;
+    /* Not half a UTF-8 character at the cut. */
+    while (len > 0 && ((unsigned char)line[len] & 0xc0) == 0x80)
+      len--;
+  }
+  memcpy(slot, line, len);
+  slot[len] = 0;
+  g_log.recent_next = (g_log.recent_next + 1) % VDA_LOG_RECENT_MAX;
+  if (g_log.recent_count < VDA_LOG_RECENT_MAX)
+    g_log.recent_count++;
+}
+
+size_t vda_log_recent(char (*out)[VDA_LOG_RECENT_LINE], size_t max)
+{
+  size_t n, first;
+  if (!g_log.lock_ready)
+    return 0;
+  EnterCriticalSection(&g_log.lock);
+  n = g_log.recent_count < max ? g_log.recent_count : max;
+  /* The n newest, oldest of them first. */
+  first = (g_log.recent_next + VDA_LOG_RECENT_MAX - n) % VDA_LOG_RECENT_MAX;
+  for (size_t i = 0; i < n; i++)
+    memcpy(out[i], g_log.recent[(first + i) % VDA_LOG_RECENT_MAX], VDA_LOG_RECENT_LINE);
+  LeaveCriticalSection(&g_log.lock);
+  return n;
+}
+
 void vda_log_writev(vda_log_level level, const char *func, const char *fmt, va_list ap)
 {
   char line[2048];
@@ -208,8 +246,10 @@ void vda_log_writev(vda_log_level level, const char *func, const char *fmt, va_l
   int head, body;
   size_t len;
   DWORD done;
+  /* Warnings and errors are formatted even below the level, for the ring. */
+  bool to_log = (LONG)level <= g_log.level;
 
-  if ((LONG)level > g_log.level)
+  if (!to_log && level > VDA_LOG_WARN)
     return;
   GetLocalTime(&now);
   head = snprintf(line, sizeof(line), "%04u-%02u-%02u %02u:%02u:%02u.%03u %s %s %s: ", now.wYear,
@@ -228,10 +268,17 @@ void vda_log_writev(vda_log_level level, const char *func, const char *fmt, va_l
   line[len] = 0;
 
   if (!g_log.lock_ready) {
-    fputs(line, stderr);
+    if (to_log)
+      fputs(line, stderr);
     return;
   }
   EnterCriticalSection(&g_log.lock);
+  if (level <= VDA_LOG_WARN)
+    remember(line, len - 2);
+  if (!to_log) {
+    LeaveCriticalSection(&g_log.lock);
+    return;
+  }
   if (g_log.file != INVALID_HANDLE_VALUE) {
     if (g_log.written + len > g_log.max_bytes)
       rotate();
@@ -261,4 +308,95 @@ const char *vda_log_utf8(const wchar_t *text, char *buf, size_t cap)
     snprintf(buf, cap, "(unprintable)");
   buf[cap - 1] = 0;
   return buf;
+}
+
+/* --- rate-limited lines (vda_log_limited) ---
+ * Their own state and lock, apart from the file's: the limiter decides, then
+ * the line goes through vda_log_write like any other. */
+static struct {
+  SRWLOCK lock;
+  bool ready;
+  vda_ratelimit rl;
+} g_limit = {.lock = SRWLOCK_INIT};
+
+typedef struct suppressed_line {
+  char what[VDA_RATELIMIT_WHAT];
+  unsigned long long count;
+  unsigned long long ms;
+} suppressed_line;
+
+/* Every slot may be due at once: room for all of them. */
+typedef struct suppressed_batch {
+  suppressed_line lines[VDA_RATELIMIT_SLOTS + 1];
+  unsigned count;
+} suppressed_batch;
+
+static void write_suppressed(const suppressed_line *s)
+{
+  vda_log_write(VDA_LOG_WARN, "log", "%llu similar lines suppressed in the last %llu.%llu s: %s",
+                s->count, s->ms / 1000, s->ms % 1000 / 100, s->what);
+}
+
+/* Called with g_limit.lock held; written after it is released. */
+static void collect_suppressed(void *ctx, const char *what, uint64_t n, uint64_t interval_ms)
+{
+  suppressed_batch *out = ctx;
+  if (out->count < ARRAYSIZE(out->lines)) {
+    suppressed_line *l = &out->lines[out->count++];
+    snprintf(l->what, sizeof(l->what), "%s", what);
+    l->count = n;
+    l->ms = interval_ms;
+  }
+}
+
+static void limit_ready(void)
+{
+  if (!g_limit.ready) {
+    vda_ratelimit_init(&g_limit.rl, VDA_LOG_LIMIT_INTERVAL_MS, 1);
+    g_limit.ready = true;
+  }
+}
+
+void vda_log_limited(vda_log_level level, const char *func, const void *key, const char *fmt, ...)
+{
+  char body[VDA_RATELIMIT_WHAT + 160], what[VDA_RATELIMIT_WHAT];
+  vda_ratelimit_verdict v;
+  suppressed_line before = {.count = 0};
+  va_list ap;
+
+  if ((LONG)level > g_log.level)
+    return;
+  va_start(ap, fmt);
+  vsnprintf(body, sizeof(body), fmt, ap);
+  va_end(ap);
+  /* The summary names the function and the start of the line it stands for. */
+  snprintf(what, sizeof(what), "%s: %s", func, body);
+  AcquireSRWLockExclusive(&g_limit.lock);
+  limit_ready();
+  v = vda_ratelimit_check(&g_limit.rl, (uintptr_t)(key ? key : fmt), what, GetTickCount64());
+  if (v.suppressed > 0) {
+    snprintf(before.what, sizeof(before.what), "%s", v.what ? v.what : "?");
+    before.count = v.suppressed;
+    before.ms = v.interval_ms;
+  }
+  ReleaseSRWLockExclusive(&g_limit.lock);
+  if (before.count > 0)
+    write_suppressed(&before);
+  if (v.pass)
+    vda_log_write(level, func, "%s", body);
+}
+
+unsigned long vda_log_flush_suppressed(void)
+{
+  suppressed_batch due = {.count = 0};
+  uint64_t now = GetTickCount64(), next;
+
+  AcquireSRWLockExclusive(&g_limit.lock);
+  limit_ready();
+  vda_ratelimit_expire(&g_limit.rl, now, collect_suppressed, &due);
+  next = vda_ratelimit_next_due(&g_limit.rl, now);
+  ReleaseSRWLockExclusive(&g_limit.lock);
+  for (unsigned i = 0; i < due.count; i++)
+    write_suppressed(&due.lines[i]);
+  return next > 0xfffffffful ? 0xfffffffful : (unsigned long)next;
 }

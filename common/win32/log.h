@@ -49,6 +49,32 @@ void vda_log_writev(vda_log_level level, const char *func, const char *fmt, va_l
 #define LOG_INFO(...) vda_log_write(VDA_LOG_INFO, __func__, __VA_ARGS__)
 #define LOG_DEBUG(...) vda_log_write(VDA_LOG_DEBUG, __func__, __VA_ARGS__)
 
+/* Rate-limited lines, for every refusal of what came from outside (a host
+ * or a client can send the same bad thing 20 000 times): `key` names the
+ * reason (a static string's address, such as the reader's `why`, or the
+ * format itself). After a quiet interval (VDA_LOG_LIMIT_INTERVAL_MS) a key
+ * writes one line; later ones are counted and reported as one "N similar
+ * lines suppressed" line per interval (vda_log_flush_suppressed, or the
+ * key's own next line). Same level filter as vda_log_write. */
+#define VDA_LOG_LIMIT_INTERVAL_MS 10000u
+void vda_log_limited(vda_log_level level, const char *func, const void *key, const char *fmt, ...)
+    __attribute__((format(gnu_printf, 4, 5)));
+/* The "N similar lines suppressed" lines that are due. Returns the
+ * milliseconds until the next one is (0xffffffff: none pending), for the
+ * caller's wait timeout. */
+unsigned long vda_log_flush_suppressed(void);
+
+#define LOG_WARN_LIMITED(key, ...) vda_log_limited(VDA_LOG_WARN, __func__, (key), __VA_ARGS__)
+#define LOG_INFO_LIMITED(key, ...) vda_log_limited(VDA_LOG_INFO, __func__, (key), __VA_ARGS__)
+
+/* The last WARN and ERROR lines (whatever the level), kept for
+ * `vdservice status`: a ring of VDA_LOG_RECENT_MAX lines, each cut to
+ * VDA_LOG_RECENT_LINE - 1 bytes on a UTF-8 boundary, without the line end.
+ * Copies at most max of them, oldest first, into out; returns how many. */
+#define VDA_LOG_RECENT_MAX 8u
+#define VDA_LOG_RECENT_LINE 256u
+size_t vda_log_recent(char (*out)[VDA_LOG_RECENT_LINE], size_t max);
+
 /* `text` as UTF-8 in buf, for log lines: the C runtime's %ls would turn
  * anything outside ASCII into '?'. Returns buf, always terminated. */
 const char *vda_log_utf8(const wchar_t *text, char *buf, size_t cap);

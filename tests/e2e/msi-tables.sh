@@ -169,6 +169,7 @@ admx, adml = ET.fromstring(admx_text), ET.fromstring(adml_text)
 hdr = open(src + "/common/win32/config.h", encoding="utf-8").read()
 policy_key = re.search(r'#define VDA_CONFIG_POLICY_KEY L"(.*)"', hdr).group(1).replace("\\\\", "\\")
 names = set(re.findall(r'#define VDA_CONFIG_VALUE_\w+ L"(\w+)"', hdr))
+# (Per-user settings, VDA_CONFIG_USER_VALUE_*, are the user's say: no policy.)
 problems, seen = [], set()
 for pol in admx.iterfind(".//p:policy", ns):
     if pol.get("key") != policy_key:

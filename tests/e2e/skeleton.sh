@@ -22,8 +22,8 @@ caps=$(rig_json '",".join(str(c) for c in sorted(j["caps"]))' <<<"$out")
 # MONITORS_CONFIG (1), REPLY (2), DISPLAY_CONFIG (4), CLIPBOARD_BY_DEMAND (5),
 # CLIPBOARD_SELECTION (6), SPARSE_MONITORS_CONFIG (7), GRAPHICS_DEVICE_INFO (15),
 # CLIPBOARD_NO_RELEASE_ON_REGRAB (16), CLIPBOARD_GRAB_SERIAL (17),
-# FILE_XFER_DETAILED_ERRORS (14).
-want=0,1,2,4,5,6,7,9,10,14,15,16,17
+# FILE_XFER_DETAILED_ERRORS (14), AUDIO_VOLUME_SYNC (11).
+want=0,1,2,4,5,6,7,9,10,11,14,15,16,17
 [ "$caps" = "$want" ] || e2e_fail "client saw caps [$caps], expected [$want]"
 e2e_pass "agent-connected with caps [$caps]"
 

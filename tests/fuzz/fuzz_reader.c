@@ -23,6 +23,7 @@
 
 #include "guest_caps.h"
 #include "vda_builder.h"
+#include "vda_msg_table.h"
 #include "vda_reader.h"
 #include "vda_validate.h"
 #include "vda_views.h"
@@ -160,7 +161,10 @@ static void on_message(void *vctx, unsigned port, uint32_t type, const uint8_t *
   vda_limits lim;
   size_t wlen = 0;
   CHECK(port == 1 || port == 2);
-  CHECK(vda_type_from_server(type) == (port == 2));
+  /* Delivered only on a port the table lets its sender use (MOUSE_STATE:
+   * both, for QEMU's own peer sends everything on port 1). */
+  CHECK(vda_msg_info_of(type) != NULL);
+  CHECK(vda_msg_info_of(type)->from & (port == 2 ? VDA_FROM_SERVER : VDA_FROM_CLIENT));
   CHECK(vda_stream_prefix_size(type, neg) == 0);
   /* Effective limits are the configured ones lowered by MAX_CLIPBOARD;
      * non-streamed types do not depend on the clipboard limit. */

@@ -13,7 +13,9 @@
 #   rig_wait_agent attached 60
 #   rig_client caps
 #   rig_client monitors --size 1287x803
-#   rig_inject_mouse 300 200 0
+#   rig_client input move:300,200 click:left   # inputs channel (display needed)
+#   rig_screen_matches after-resize            # client's display == X screen
+#   rig_inject_mouse 300 200 0                 # bare port (--no-display)
 #
 # Variables (set before calling, all optional):
 #   RIG_HOST_BIN    spice-host binary (default: built into $RIG_TMP/host-build)
@@ -22,6 +24,8 @@
 #   RIG_CLIENT_TIMEOUT (30, per spice_client operation)
 #   RIG_EXTRA_LOGS  space-separated files rig_dump_logs also prints
 #   RIG_LOG_LINES   lines per log in rig_dump_logs (default 60)
+#   (spice-host offers $DISPLAY as a SPICE display when it is set: call
+#   rig_start_xorg first, or pass --no-display to rig_start_host)
 #   RIG_KEEP=1      rig_cleanup keeps RIG_TMP
 # Every wait is bounded; everything started is tracked by PID and stopped by
 # rig_stop_all (never by process name).
@@ -201,6 +205,9 @@ rig_build_host() {
 # WINEPREFIX (or RIG_LINK if set) and --inject; reuses RIG_PORT when set
 # (restart on the same port), else picks a free port. Exports RIG_PORT, RIG_PTY,
 # RIG_LINK, RIG_INJECT, RIG_HOST_PID, RIG_HOST_LOG, RIG_HOST_OUT.
+# Display: the host offers the Xorg that rig_start_xorg started (--x-display
+# $DISPLAY) and none otherwise (--no-display), so a stray $DISPLAY in the
+# caller's environment never decides; pass --no-display to go without anyway.
 rig_start_host() {
     rig_tmpdir >/dev/null || return 1
     rig_build_host || return 1
@@ -212,10 +219,15 @@ rig_start_host() {
         RIG_LINK="$WINEPREFIX/dosdevices/global/com.redhat.spice.0"
     fi
     RIG_INJECT="$RIG_TMP/inject.sock"
+    local display_opt=(--no-display)
+    if [ -n "${RIG_XORG_PID:-}" ] && rig_alive "$RIG_XORG_PID" && [ -n "${DISPLAY:-}" ]; then
+        display_opt=(--x-display "$DISPLAY")
+    fi
     RIG_HOST_N=$(( ${RIG_HOST_N:-0} + 1 ))
     RIG_HOST_OUT="$RIG_TMP/host.$RIG_HOST_N.out"
     RIG_HOST_LOG="$RIG_TMP/host.$RIG_HOST_N.log"
-    "$RIG_HOST_BIN" --port "${RIG_PORT:-0}" --link "$RIG_LINK" --inject "$RIG_INJECT" "$@" \
+    "$RIG_HOST_BIN" --port "${RIG_PORT:-0}" --link "$RIG_LINK" --inject "$RIG_INJECT" \
+        "${display_opt[@]}" "$@" \
         >"$RIG_HOST_OUT" 2>"$RIG_HOST_LOG" &
     RIG_HOST_PID=$!
     rig_track "$RIG_HOST_PID" spice-host
@@ -263,6 +275,35 @@ rig_inject_mouse() {
     "$RIG_PY" "$RIG_DIR/spice_client.py" inject-mouse --socket "$RIG_INJECT" \
         --x "$1" --y "$2" --buttons "${3:-0}" --display "${4:-0}" >/dev/null \
         2>>"$RIG_TMP/client.log"
+}
+
+# rig_display_size - print the host's current display surface size (WxH) from
+# its DISPLAY lines, or "none".
+rig_display_size() {
+    local s
+    s=$(grep '^DISPLAY ' "$RIG_HOST_OUT" 2>/dev/null | tail -n 1 | cut -d' ' -f2)
+    echo "${s:-none}"
+}
+
+# rig_screen_matches NAME [TRIES] - the client's display (PNG) against the X
+# screen (xwd -root), pixel for pixel; files $RIG_TMP/NAME.png and NAME.xwd,
+# comparison JSON on stdout. Retries (default 3) in case the screen changed
+# between the two pictures.
+rig_screen_matches() {
+    local name=$1 tries=${2:-3} i res
+    command -v xwd >/dev/null || { rig_log "xwd missing: run scripts/bootstrap.sh (x11-apps)"; return 1; }
+    for ((i = 1; i <= tries; i++)); do
+        rig_client screenshot --out "$RIG_TMP/$name.png" >/dev/null || return 1
+        xwd -root -silent -out "$RIG_TMP/$name.xwd" || return 1
+        if res=$("$RIG_PY" "$RIG_DIR/spice_display.py" compare "$RIG_TMP/$name.xwd" \
+                "$RIG_TMP/$name.png"); then
+            echo "$res"
+            return 0
+        fi
+        rig_log "screenshot $name try $i differs: $res"
+    done
+    echo "$res"
+    return 1
 }
 
 # rig_json FILTER - read JSON on stdin, print FILTER evaluated as Python on it as `j`

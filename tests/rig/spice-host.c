@@ -9,10 +9,11 @@
  *   READY port=<n> pty=<slave path>
  *   AGENT attached          the guest opened the port (interface added)
  *   AGENT detached          the guest closed the port (interface removed)
+ *   DISPLAY <w>x<h>         the display's primary surface was (re)created
  *   EXIT                    on SIGTERM/SIGINT, just before exiting
  * Everything else goes to stderr.
  *
- * Raw injection (--inject PATH): a unix stream socket. Bytes received on a
+ * Raw injection (--inject PATH, spice-host-inject.c): a unix stream socket. Bytes received on a
  * connection are split into whole chunks (VDIChunkHeader {u32 port, u32 size}
  * little-endian + size bytes) and written to the pty towards the guest, only
  * at chunk boundaries of the server's own stream, so server traffic and
@@ -21,6 +22,10 @@
  * test send deliberately malformed data. Injected data is dropped while no
  * guest has the port open. Limitation: the rig's boundary tracking trusts the
  * server's chunk headers; it does not try to resynchronise if they were bad.
+ *
+ * Display (spice-host-display.c): by default the X screen of --x-display (or
+ * $DISPLAY) is offered as a SPICE display, which also enables client-mouse
+ * mode. Without an X display, or with --no-display, only the port is offered.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -45,165 +50,18 @@
 #include <glib/gstdio.h>
 #include <spice.h>
 
+#include "spice-host-core.h"
+#include "spice-host-audio.h"
+#include "spice-host-display.h"
+#include "spice-host-inject.h"
+
 #define RBUF_CAP (256 * 1024) /* pty -> server buffer before we stop reading */
 #define REOPEN_POLL_MS 20     /* how often to look for the guest opening the slave */
-#define INJECT_MAX_CHUNK (1u << 20)
-
-/* ------------------------------------------------------------------------ */
-/* SpiceCoreInterface on GLib                                                */
-
-struct SpiceTimer {
-  SpiceTimerFunc func;
-  void *opaque;
-  GSource *source;
-};
-
-struct SpiceWatch {
-  int fd;
-  int mask;
-  SpiceWatchFunc func;
-  void *opaque;
-  GSource *source;
-};
-
-static gboolean timer_dispatch(gpointer data)
-{
-  SpiceTimer *t = data;
-  /* the callback may restart or remove the timer: forget the source first */
-  g_source_unref(t->source);
-  t->source = NULL;
-  t->func(t->opaque);
-  return G_SOURCE_REMOVE;
-}
-
-static SpiceTimer *core_timer_add(SpiceTimerFunc func, void *opaque)
-{
-  SpiceTimer *t = g_new0(SpiceTimer, 1);
-  t->func = func;
-  t->opaque = opaque;
-  return t;
-}
-
-static void core_timer_cancel(SpiceTimer *t)
-{
-  if (t->source) {
-    g_source_destroy(t->source);
-    g_source_unref(t->source);
-    t->source = NULL;
-  }
-}
-
-static void core_timer_start(SpiceTimer *t, uint32_t ms)
-{
-  core_timer_cancel(t);
-  t->source = g_timeout_source_new(ms);
-  g_source_set_callback(t->source, timer_dispatch, t, NULL);
-  g_source_attach(t->source, NULL);
-}
-
-static void core_timer_remove(SpiceTimer *t)
-{
-  core_timer_cancel(t);
-  g_free(t);
-}
-
-static gboolean watch_dispatch(gint fd, GIOCondition cond, gpointer data)
-{
-  SpiceWatch *w = data;
-  int events = 0;
-  if (cond & (G_IO_IN | G_IO_HUP | G_IO_ERR))
-    events |= SPICE_WATCH_EVENT_READ;
-  if (cond & (G_IO_OUT | G_IO_ERR))
-    events |= SPICE_WATCH_EVENT_WRITE;
-  events &= w->mask;
-  /* the callback may remove (free) the watch: do not touch w afterwards */
-  if (events)
-    w->func(fd, events, w->opaque);
-  return G_SOURCE_CONTINUE;
-}
-
-static void watch_attach(SpiceWatch *w)
-{
-  GIOCondition cond = 0;
-  if (w->source) {
-    g_source_destroy(w->source);
-    g_source_unref(w->source);
-    w->source = NULL;
-  }
-  if (w->mask & SPICE_WATCH_EVENT_READ)
-    cond |= G_IO_IN | G_IO_HUP | G_IO_ERR;
-  if (w->mask & SPICE_WATCH_EVENT_WRITE)
-    cond |= G_IO_OUT | G_IO_ERR;
-  if (!cond)
-    return;
-  w->source = g_unix_fd_source_new(w->fd, cond);
-  g_source_set_callback(w->source, G_SOURCE_FUNC(watch_dispatch), w, NULL);
-  g_source_attach(w->source, NULL);
-}
-
-static SpiceWatch *core_watch_add(int fd, int mask, SpiceWatchFunc func, void *opaque)
-{
-  SpiceWatch *w = g_new0(SpiceWatch, 1);
-  w->fd = fd;
-  w->mask = mask;
-  w->func = func;
-  w->opaque = opaque;
-  watch_attach(w);
-  return w;
-}
-
-static void core_watch_update_mask(SpiceWatch *w, int mask)
-{
-  if (w->mask == mask && w->source)
-    return;
-  w->mask = mask;
-  watch_attach(w);
-}
-
-static void core_watch_remove(SpiceWatch *w)
-{
-  if (w->source) {
-    g_source_destroy(w->source);
-    g_source_unref(w->source);
-  }
-  g_free(w);
-}
 
 static bool verbose;
 
-static void core_channel_event(int event, SpiceChannelEventInfo *info)
-{
-  if (verbose)
-    fprintf(stderr, "spice-host: channel event %d type %d id %d\n", event, info ? info->type : -1,
-            info ? info->id : -1);
-}
-
-static SpiceCoreInterface core = {
-    .base =
-        {
-            .type = SPICE_INTERFACE_CORE,
-            .description = "spice-host glib core",
-            .major_version = SPICE_INTERFACE_CORE_MAJOR,
-            .minor_version = SPICE_INTERFACE_CORE_MINOR,
-        },
-    .timer_add = core_timer_add,
-    .timer_start = core_timer_start,
-    .timer_cancel = core_timer_cancel,
-    .timer_remove = core_timer_remove,
-    .watch_add = core_watch_add,
-    .watch_update_mask = core_watch_update_mask,
-    .watch_remove = core_watch_remove,
-    .channel_event = core_channel_event,
-};
-
 /* ------------------------------------------------------------------------ */
 /* The vdagent port on a pty                                                 */
-
-typedef struct {
-  GByteArray *buf;
-  GSource *source;
-  int fd;
-} InjectConn;
 
 static struct {
   SpiceServer *server;
@@ -229,9 +87,7 @@ static struct {
 
   GQueue inject_q; /* GBytes, whole chunks (or raw leftovers) */
   size_t inject_off;
-  int inject_listen;
-  char *inject_path;
-} rig = {.master = -1, .inject_listen = -1};
+} rig = {.master = -1};
 
 static GMainLoop *loop;
 
@@ -600,93 +456,67 @@ static bool make_link(const char *link)
 }
 
 /* ------------------------------------------------------------------------ */
-/* Raw injection socket                                                      */
+/* The --inject socket (spice-host-inject.c) hands over whole chunks         */
 
-static void inject_conn_take_chunks(InjectConn *c, bool eof)
+static void inject_queue(GBytes *chunk)
 {
-  for (;;) {
-    size_t have = c->buf->len;
-    if (have < 8)
-      break;
-    const uint8_t *h = c->buf->data;
-    uint32_t size =
-        (uint32_t)h[4] | (uint32_t)h[5] << 8 | (uint32_t)h[6] << 16 | (uint32_t)h[7] << 24;
-    if (size > INJECT_MAX_CHUNK) {
-      fprintf(stderr, "spice-host: injected chunk size %u too large; queued raw\n", size);
-      break;
-    }
-    if (have < 8 + (size_t)size)
-      break;
-    g_queue_push_tail(&rig.inject_q, g_bytes_new(h, 8 + (size_t)size));
-    g_byte_array_remove_range(c->buf, 0, 8 + size);
-  }
-  if (eof && c->buf->len) {
-    fprintf(stderr, "spice-host: %u trailing injected bytes queued raw\n", c->buf->len);
-    g_queue_push_tail(&rig.inject_q, g_bytes_new(c->buf->data, c->buf->len));
-    g_byte_array_set_size(c->buf, 0);
-  }
+  g_queue_push_tail(&rig.inject_q, chunk);
+}
+
+/* write what was queued if the server's stream is at a boundary, and wake the
+ * server if it was blocked behind the injected chunks */
+static void inject_kick(void)
+{
   if (!g_queue_is_empty(&rig.inject_q) && inject_flush() && rig.server_blocked && rig.attached) {
     rig.server_blocked = false;
     spice_server_char_device_wakeup(&rig.sin);
   }
 }
 
-static gboolean inject_conn_cb(gint fd, GIOCondition cond, gpointer data)
+/* ------------------------------------------------------------------------ */
+
+/* Raw pass-through (--raw PATH, for the hostile-host driver): a unix
+ * socket whose bytes go to the pty as they arrive, with no chunk splitting
+ * and no boundary wait, so a test can cut chunks anywhere (1-byte
+ * fragments). The rig's boundary tracking does not see them: use it only
+ * while the server sends nothing towards the guest. One callback serves the
+ * listener (data NULL) and its connections. */
+static gboolean raw_cb(gint fd, GIOCondition cond, gpointer data)
 {
-  InjectConn *c = data;
+  uint8_t tmp[4096];
   (void)cond;
-  uint8_t tmp[16384];
-  ssize_t n = read(fd, tmp, sizeof tmp);
-  if (n < 0 && (errno == EINTR || errno == EAGAIN))
-    return G_SOURCE_CONTINUE;
-  if (n > 0) {
-    g_byte_array_append(c->buf, tmp, (guint)n);
-    inject_conn_take_chunks(c, false);
+  if (!data) {
+    int c = accept4(fd, NULL, NULL, SOCK_CLOEXEC);
+    if (c >= 0)
+      g_unix_fd_add(c, G_IO_IN | G_IO_HUP | G_IO_ERR, raw_cb, GINT_TO_POINTER(1));
     return G_SOURCE_CONTINUE;
   }
-  inject_conn_take_chunks(c, true);
-  close(fd);
-  g_byte_array_unref(c->buf);
-  g_free(c);
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean inject_accept_cb(gint fd, GIOCondition cond, gpointer data)
-{
-  (void)cond;
-  (void)data;
-  int c = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-  if (c < 0)
+  ssize_t n = read(fd, tmp, sizeof tmp);
+  if (n < 0 && errno == EINTR)
     return G_SOURCE_CONTINUE;
-  InjectConn *conn = g_new0(InjectConn, 1);
-  conn->fd = c;
-  conn->buf = g_byte_array_new();
-  g_unix_fd_add(c, G_IO_IN | G_IO_HUP | G_IO_ERR, inject_conn_cb, conn);
+  if (n <= 0) {
+    close(fd);
+    return G_SOURCE_REMOVE;
+  }
+  for (ssize_t off = 0; off < n && rig.attached;) {
+    ssize_t w = write(rig.master, tmp + off, (size_t)(n - off));
+    if (w > 0) {
+      off += w;
+    } else if (w < 0 && (errno == EAGAIN || errno == EINTR)) {
+      struct pollfd pf = {.fd = rig.master, .events = POLLOUT};
+      if (poll(&pf, 1, 1000) <= 0) {
+        fprintf(stderr, "spice-host: raw: pty full for 1 s, %zd bytes dropped\n", n - off);
+        break;
+      }
+    } else {
+      fprintf(stderr, "spice-host: raw write: %s\n", strerror(errno));
+      break;
+    }
+  }
+  if (!rig.attached)
+    fprintf(stderr, "spice-host: raw: %zd bytes dropped (agent not attached)\n", n);
   return G_SOURCE_CONTINUE;
 }
-
-static bool inject_listen(const char *path)
-{
-  struct sockaddr_un sa = {.sun_family = AF_UNIX};
-  if (strlen(path) >= sizeof sa.sun_path) {
-    fprintf(stderr, "spice-host: inject socket path too long\n");
-    return false;
-  }
-  strcpy(sa.sun_path, path);
-  unlink(path);
-  int s = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  if (s < 0 || bind(s, (struct sockaddr *)&sa, sizeof sa) != 0 || listen(s, 64) != 0) {
-    fprintf(stderr, "spice-host: inject socket %s: %s\n", path, strerror(errno));
-    if (s >= 0)
-      close(s);
-    return false;
-  }
-  rig.inject_listen = s;
-  g_unix_fd_add(s, G_IO_IN, inject_accept_cb, NULL);
-  return true;
-}
-
-/* ------------------------------------------------------------------------ */
 
 static int free_port(void)
 {
@@ -713,8 +543,12 @@ int main(int argc, char **argv)
 {
   gint port = 0;
   gchar *link = NULL;
-  gchar *inject = NULL;
+  gchar *inject = NULL, *raw = NULL;
   gboolean no_copy_paste = FALSE, no_file_xfer = FALSE, opt_verbose = FALSE;
+  gboolean no_display = FALSE;
+  gchar *x_display = NULL, *image_compression = NULL;
+  gint display_fps = 25;
+  gchar *audio = NULL;
   GOptionEntry entries[] = {
       {"port", 'p', 0, G_OPTION_ARG_INT, &port, "TCP port on 127.0.0.1 (0 = pick a free one)", "N"},
       {"link", 'l', 0, G_OPTION_ARG_FILENAME, &link, "create/replace symlink PATH -> pty slave",
@@ -722,9 +556,19 @@ int main(int argc, char **argv)
       {"inject", 'i', 0, G_OPTION_ARG_FILENAME, &inject,
        "unix socket for raw chunks towards the guest", "PATH"},
       {"raw-inject", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME, &inject, NULL, NULL},
+      {"raw", 0, 0, G_OPTION_ARG_FILENAME, &raw,
+       "unix socket whose bytes go to the pty at once, unsplit (hostile host)", "PATH"},
       {"no-copy-paste", 0, 0, G_OPTION_ARG_NONE, &no_copy_paste, "disable agent copy & paste",
        NULL},
       {"no-file-xfer", 0, 0, G_OPTION_ARG_NONE, &no_file_xfer, "disable agent file transfer", NULL},
+      {"no-display", 0, 0, G_OPTION_ARG_NONE, &no_display, "offer no display channel", NULL},
+      {"x-display", 0, 0, G_OPTION_ARG_STRING, &x_display,
+       "X display to offer as the SPICE display (default $DISPLAY)", "NAME"},
+      {"display-fps", 0, 0, G_OPTION_ARG_INT, &display_fps, "X screen grab rate (default 25)", "N"},
+      {"image-compression", 0, 0, G_OPTION_ARG_STRING, &image_compression,
+       "off (default), lz, quic, glz, auto_lz, auto_glz or lz4", "C"},
+      {"audio", 0, 0, G_OPTION_ARG_STRING, &audio,
+       "offer playback and record channels with this volume (VOL[,VOL...][:mute])", "SPEC"},
       {"verbose", 'v', 0, G_OPTION_ARG_NONE, &opt_verbose, "log more to stderr", NULL},
       {NULL, 0, 0, 0, NULL, NULL, NULL},
   };
@@ -741,6 +585,24 @@ int main(int argc, char **argv)
     fprintf(stderr, "spice-host: bad port %d\n", port);
     return 2;
   }
+  if (display_fps < 1 || display_fps > 60) {
+    fprintf(stderr, "spice-host: bad --display-fps %d (1..60)\n", display_fps);
+    return 2;
+  }
+  SpiceImageCompression compression;
+  if (!host_display_parse_compression(image_compression, &compression)) {
+    fprintf(stderr, "spice-host: bad --image-compression '%s'\n", image_compression);
+    return 2;
+  }
+  if (!x_display && !no_display) {
+    const char *env = getenv("DISPLAY");
+    if (env && *env)
+      x_display = g_strdup(env);
+    else
+      fprintf(stderr, "spice-host: no X display ($DISPLAY unset): no display channel\n");
+  }
+  if (no_display)
+    x_display = NULL;
 
   setvbuf(stdout, NULL, _IOLBF, 0);
   signal(SIGPIPE, SIG_IGN);
@@ -755,8 +617,19 @@ int main(int argc, char **argv)
     return 1;
   if (link && !make_link(link))
     return 1;
-  if (inject && !inject_listen(inject))
+  if (inject && !inject_socket_listen(inject, inject_queue, inject_kick))
     return 1;
+  if (raw) {
+    struct sockaddr_un sa = {.sun_family = AF_UNIX};
+    int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    snprintf(sa.sun_path, sizeof sa.sun_path, "%s", raw);
+    unlink(raw);
+    if (s < 0 || bind(s, (struct sockaddr *)&sa, sizeof sa) != 0 || listen(s, 8) != 0) {
+      fprintf(stderr, "spice-host: raw socket %s: %s\n", raw, strerror(errno));
+      return 1;
+    }
+    g_unix_fd_add(s, G_IO_IN, raw_cb, NULL);
+  }
 
   /* with port 0, probe a free port; retry if someone takes it meanwhile */
   int chosen = -1;
@@ -771,7 +644,8 @@ int main(int argc, char **argv)
     spice_server_set_name(s, "agent-test-rig");
     spice_server_set_agent_copypaste(s, !no_copy_paste);
     spice_server_set_agent_file_xfer(s, !no_file_xfer);
-    if (spice_server_init(s, &core) == 0) {
+    host_display_server_settings(s, compression);
+    if (spice_server_init(s, host_core(verbose)) == 0) {
       rig.server = s;
       chosen = p;
     } else {
@@ -782,6 +656,16 @@ int main(int argc, char **argv)
     }
   }
   if (chosen < 0)
+    return 1;
+
+  if (x_display) {
+    HostDisplayConfig dc = {
+        .x_display = x_display, .fps = (unsigned)display_fps, .verbose = verbose};
+    if (!host_display_start(rig.server, &dc))
+      return 1;
+  }
+
+  if (audio && !host_audio_start(rig.server, audio))
     return 1;
 
   g_unix_signal_add(SIGTERM, on_signal, NULL);
@@ -800,6 +684,7 @@ int main(int argc, char **argv)
   printf("EXIT\n");
   fflush(stdout);
   fprintf(stderr, "spice-host: exiting on signal\n");
+  host_display_report();
   if (inject)
     unlink(inject);
   /* no spice_server_destroy: exiting is enough and avoids teardown ordering issues */

@@ -11,11 +11,18 @@ CLI (one SPICE session per invocation; JSON on stdout; exit 0 ok, 1 failure,
   spice_client.py --port N [--timeout S] [--debug-log FILE] COMMAND ...
     caps                               agent_connected + capability list
     monitors --size WxH[+X+Y] [...]    send MONITORS_CONFIG, wait for REPLY
-             [--no-wait-reply]
+             [--no-wait-reply] [--wait-surface]  (then for a display surface of
+                                       the first size; reports the seconds)
     clip-to-guest --text T             grab, serve T when the agent asks
              [--no-wait-request] [--linger S]
     clip-from-guest [--no-wait-grab]   wait for an agent grab, request text
     file-copy PATH [PATH...]           file_copy_async, report the result
+    surface [--wait WxH]               display surface size (waits until WxH)
+    screenshot --out PNG [--quiet S]   the client's display, once still for S s
+    input OP [OP...]                   mouse through the inputs channel, client-mouse
+                                       mode: move:X,Y[,D] press:B release:B click:B
+                                       wheel:up|down sleep:S (B: left middle right
+                                       side extra up down)
     serve                              JSON-lines commands on stdin, events on stdout
   spice_client.py inject-mouse --socket S --x X --y Y [--buttons B] [--display D]
   spice_client.py inject-raw --socket S --hex HEX   (raw bytes to spice-host --inject)
@@ -30,11 +37,15 @@ serve mode: one JSON object per stdin line, e.g.
   {"id": 6, "cmd": "file-copy", "paths": ["/tmp/x"]}
   {"id": 7, "cmd": "wait", "event": "clipboard_grab", "since": "now", "timeout": 10}
                                     (since: an event index "n", or "now"; default 0)
-  {"id": 8, "cmd": "quit"}
+  {"id": 8, "cmd": "surface", "wait": [1287, 803]}      (wait optional)
+  {"id": 9, "cmd": "screenshot", "path": "/tmp/s.png", "quiet": 0.5}
+  {"id": 10, "cmd": "input", "ops": ["move:300,200", "click:left", "wheel:up"]}
+  {"id": 11, "cmd": "quit"}
 Every asynchronous event is printed as {"event": NAME, ...}; each command ends
 with {"event": "result", "id": ID, "ok": true|false, ...}. Event names:
 agent_connected, agent_caps, clipboard_grab, clipboard_release, clipboard_request,
 clipboard_data, reply, file_copy_progress, file_copy_done, channel_event,
+display_primary, display_primary_destroy,
 (reply is parsed from spice-gtk's debug log).
 """
 import argparse
@@ -51,6 +62,9 @@ import gi
 
 gi.require_version("SpiceClientGLib", "2.0")
 from gi.repository import GLib, GObject, Gio, SpiceClientGLib  # noqa: E402
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from spice_display import DisplayError, DisplayState, serve_display  # noqa: E402
 
 CAP_NAMES = {
     0: "MOUSE_STATE", 1: "MONITORS_CONFIG", 2: "REPLY", 3: "CLIPBOARD", 4: "DISPLAY_CONFIG",
@@ -97,6 +111,7 @@ class SpiceClient:
         self._channel_error = None
         self.mc_sent = 0              # MONITORS_CONFIG sent by spice-gtk (debug log)
         self.mc_replies = 0           # REPLY(type MONITORS_CONFIG) received
+        self.display = DisplayState(self)   # display + inputs channels, when offered
         SpiceClientGLib.util_set_debug(True)
         for domain in ("GSpice", "Spice"):
             GLib.log_set_handler(domain, GLib.LogLevelFlags.LEVEL_MASK |
@@ -197,6 +212,7 @@ class SpiceClient:
 
     def _on_channel_new(self, session, channel):
         GObject.Object.connect(channel, "channel-event", self._on_channel_event)
+        self.display.on_channel_new(channel)
         if isinstance(channel, SpiceClientGLib.MainChannel):
             self.main = channel
             c = GObject.Object.connect
@@ -439,7 +455,8 @@ def cmd_serve(c, args):
                     state["quit"] = True
                     res = {}
                 out(dict({"event": "result", "id": rid, "ok": True}, **res))
-            except (RigTimeout, RigError, GLib.Error, KeyError, TypeError, ValueError) as e:
+            except (RigTimeout, RigError, DisplayError, GLib.Error, KeyError, TypeError,
+                    ValueError) as e:
                 out({"event": "result", "id": rid, "ok": False, "error": str(e)})
     return 0
 
@@ -482,6 +499,8 @@ def serve_one(c, req, timeout):
     if cmd == "sleep":
         c.iterate(float(req.get("seconds", 1)))
         return {}
+    if cmd in ("surface", "screenshot", "input"):
+        return serve_display(c, cmd, req, timeout)
     raise RigError("unknown command %r" % cmd)
 
 
@@ -498,6 +517,8 @@ def main(argv=None):
     p = sub.add_parser("monitors")
     p.add_argument("--size", type=parse_size, action="append", required=True)
     p.add_argument("--no-wait-reply", action="store_true")
+    p.add_argument("--wait-surface", action="store_true",
+                   help="after the REPLY, wait until the display surface has the first size")
     p = sub.add_parser("clip-to-guest")
     p.add_argument("--text", required=True)
     p.add_argument("--no-wait-request", action="store_true")
@@ -508,6 +529,14 @@ def main(argv=None):
     p = sub.add_parser("file-copy")
     p.add_argument("paths", nargs="+")
     sub.add_parser("serve")
+    p = sub.add_parser("surface")
+    p.add_argument("--wait", type=parse_size, help="wait until the surface is WxH")
+    p = sub.add_parser("screenshot")
+    p.add_argument("--out", required=True)
+    p.add_argument("--quiet", type=float, default=0.5,
+                   help="seconds without drawing before the picture is taken")
+    p = sub.add_parser("input")
+    p.add_argument("ops", nargs="+")
     p = sub.add_parser("inject-mouse")
     p.add_argument("--socket", required=True)
     p.add_argument("--x", type=int, required=True)
@@ -543,7 +572,14 @@ def main(argv=None):
                "names": [CAP_NAMES.get(x, str(x)) for x in caps]}
         if args.cmd == "monitors":
             res["sent"] = [{"width": w, "height": h, "x": x, "y": y} for (w, h, x, y) in args.size]
+            t0 = time.monotonic()
             res["reply"] = c.monitors(args.size, not args.no_wait_reply, args.timeout)
+            res["reply_seconds"] = round(time.monotonic() - t0, 3)
+            if args.wait_surface:
+                w, h = args.size[0][:2]
+                res["surface_after_reply"] = round(c.display.wait_surface(w, h, args.timeout), 3)
+                # when the new surface arrived, which may be before the REPLY
+                res["surface_seconds"] = round(c.display.surface_since() - t0, 3)
         elif args.cmd == "clip-to-guest":
             since = len(c.events)
             c.clip_grab(args.text)
@@ -560,6 +596,14 @@ def main(argv=None):
             ev = c.clip_request(0, CLIP_UTF8_TEXT, args.timeout)
             res["text"] = ev.get("text")
             res["type"] = ev["type"]
+        elif args.cmd == "surface":
+            req = {"wait": list(args.wait[:2]) if args.wait else None}
+            res.update(serve_display(c, "surface", req, args.timeout))
+        elif args.cmd == "screenshot":
+            res.update(serve_display(c, "screenshot", {"path": args.out, "quiet": args.quiet},
+                                     args.timeout))
+        elif args.cmd == "input":
+            res.update(serve_display(c, "input", {"ops": args.ops}, args.timeout))
         elif args.cmd == "file-copy":
             res["result"] = c.file_copy(args.paths, args.timeout)
             if not res["result"].get("ok"):
@@ -569,7 +613,7 @@ def main(argv=None):
                 return 1
         out(res)
         return 0
-    except (RigTimeout, RigError) as e:
+    except (RigTimeout, RigError, DisplayError) as e:
         out({"error": str(e), "cmd": args.cmd})
         sys.stderr.write("spice_client: %s: %s\n" % (args.cmd, e))
         return 1

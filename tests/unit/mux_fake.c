@@ -167,12 +167,19 @@ static void op_log(void *ctx, vds_log_level level, const char *func, const char 
     snprintf(F.log[F.nlog++], sizeof(F.log[0]), "%s", line);
 }
 
+static size_t op_agent_backlog(void *ctx)
+{
+  (void)ctx;
+  return F.agent_backlog;
+}
+
 static const vds_mux_ops fake_ops = {
     .agent_ready = op_agent_ready,
     .session_locked = op_session_locked,
     .agent_message = op_agent_message,
     .agent_frame = op_agent_frame,
     .agent_kill = op_agent_kill,
+    .agent_backlog = op_agent_backlog,
     .port_open = op_port_open,
     .port_negotiated = op_port_negotiated,
     .port_reset_client = op_port_reset_client,

@@ -35,6 +35,7 @@ typedef struct fake {
   vds_port_out out;   /* the port's outgoing side */
   tbuf wire;          /* what reached the port */
   bool port_open, agent_ready, locked, agent_full;
+  size_t agent_backlog; /* what agent_backlog() says is queued */
   sent agent[MAX_SENT];
   size_t nagent;
   unsigned kills, resets, open_soon, dropped_own;

@@ -19,7 +19,10 @@ typedef struct fake {
   int fail_commits;  /* this many commits fail */
   bool fail_enumerate;
   bool escape_ok;
-  vda_mode accept; /* test_mode accepts this size */
+  vda_mode accept;  /* test_mode accepts this size */
+  bool commit_noop; /* commit() says yes and changes nothing */
+  int layouts, ineffective;
+  int layout_mode; /* 0: applies the plan, 1: fails, 2: says yes, does nothing */
 } fake;
 
 static fake F;
@@ -86,7 +89,7 @@ static bool f_commit(void *ctx, const char **w)
     *w = "fake: commit failed";
     return false;
   }
-  for (uint32_t i = 0; i < f->npending; i++) {
+  for (uint32_t i = 0; i < f->npending && !f->commit_noop; i++) {
     const vda_display_target *t = &f->pending[i];
     vda_guest_display *g = &f->state.d[t->guest];
     g->attached = t->enable;
@@ -103,7 +106,41 @@ static bool f_commit(void *ctx, const char **w)
   return true;
 }
 
-static const vda_display_ops OPS = {f_enumerate, f_test, f_escape, f_stage, f_commit};
+/* CCD: the whole plan at once. */
+static bool f_layout(void *ctx, const vda_display_set *s, const vda_display_plan *plan,
+                     const char **w)
+{
+  fake *f = ctx;
+  (void)s;
+  f->layouts++;
+  if (f->layout_mode == 1) {
+    *w = "fake: SetDisplayConfig failed";
+    return false;
+  }
+  if (f->layout_mode == 2)
+    return true; /* Wine's stub */
+  for (uint32_t k = 0; k < plan->count; k++) {
+    const vda_display_target *t = &plan->t[k];
+    vda_guest_display *g = &f->state.d[t->guest];
+    g->attached = t->enable;
+    if (t->enable) {
+      g->current = t->mode;
+      g->x = t->x;
+      g->y = t->y;
+    }
+  }
+  return true;
+}
+
+static void f_ineffective(void *ctx)
+{
+  fake *f = ctx;
+  f->ineffective++;
+}
+
+static const vda_display_ops OPS = {f_enumerate, f_test, f_escape, f_stage, f_commit, NULL, NULL};
+static const vda_display_ops CCD_OPS = {f_enumerate, f_test,   f_escape,     f_stage,
+                                        f_commit,    f_layout, f_ineffective};
 
 static const vda_mode STD[] = {{800, 600, 32},   {1024, 768, 32},  {1280, 720, 32},
                                {1280, 1024, 32}, {1920, 1080, 32}, {1024, 768, 16}};
@@ -134,7 +171,7 @@ static void reset(void)
 
 static void req(uint32_t i, uint32_t w, uint32_t h)
 {
-  RQ.mon[i] = (vda_display_req_mon){w, h, 32, 0, 0};
+  RQ.mon[i] = (vda_display_req_mon){w, h, 32, 0, 0, 0, 0};
   if (RQ.count <= i)
     RQ.count = i + 1;
 }
@@ -367,8 +404,92 @@ static void test_drag_burst_applies_latest_only(void)
   CHECK_EQ(F.state.d[0].current.width, 1049);
 }
 
+/* CCD commits the whole layout: heads on and off, sizes and positions,
+ * with no per-display staging at all. */
+static void test_ccd_commits_atomically(void)
+{
+  two_qxl();
+  req(0, 1920, 1080);
+  req(1, 0, 0); /* sparse: head 1 off */
+  CHECK(vda_display_apply(&CCD_OPS, &F, &RQ, NULL, &RES));
+  CHECK(RES.by_layout && !RES.layout_fell_back);
+  CHECK_EQ(F.layouts, 1);
+  CHECK_EQ(F.stages, 0);
+  CHECK_EQ(F.commits, 0);
+  CHECK_EQ(F.state.d[0].current.width, 1920);
+  CHECK(!F.state.d[1].attached);
+  CHECK_EQ(vda_display_reply_error(&RES), VD_AGENT_SUCCESS);
+}
+
+/* CCD fails -> ChangeDisplaySettingsEx staging, same result. */
+static void test_ccd_failure_falls_back(void)
+{
+  two_qxl();
+  F.layout_mode = 1;
+  req(0, 1920, 1080);
+  req(1, 1280, 1024);
+  CHECK(vda_display_apply(&CCD_OPS, &F, &RQ, NULL, &RES));
+  CHECK(!RES.by_layout && RES.layout_fell_back && RES.layout_why != NULL);
+  CHECK_EQ(F.layouts, 1);
+  CHECK_EQ(F.stages, 2);
+  CHECK_EQ(F.commits, 1);
+  CHECK_EQ(F.ineffective, 0);
+  CHECK_EQ(F.state.d[1].current.width, 1280);
+}
+
+/* CCD says yes and changes nothing (Wine 8): read back, reported as
+ * ineffective, ChangeDisplaySettingsEx applies it. */
+static void test_ccd_noop_detected_by_read_back(void)
+{
+  two_qxl();
+  F.layout_mode = 2;
+  req(0, 1280, 720);
+  CHECK(vda_display_apply(&CCD_OPS, &F, &RQ, NULL, &RES));
+  CHECK(RES.layout_fell_back && !RES.by_layout);
+  CHECK_EQ(F.ineffective, 1);
+  CHECK_EQ(F.commits, 1);
+  CHECK_EQ(F.state.d[0].current.width, 1280);
+  CHECK_EQ(vda_display_reply_error(&RES), VD_AGENT_SUCCESS);
+}
+
+/* The reply is what the guest shows: a commit that changed nothing is ERROR. */
+static void test_read_back_failure_is_error(void)
+{
+  two_qxl();
+  F.commit_noop = true;
+  req(0, 1920, 1080);
+  req(1, 1024, 768);
+  CHECK(!vda_display_apply(&OPS, &F, &RQ, NULL, &RES));
+  CHECK(RES.applied && RES.why != NULL);
+  CHECK_EQ(vda_display_reply_error(&RES), VD_AGENT_ERROR);
+}
+
+/* Changed outside the agent (Display Settings, xrandr): the same config
+ * again is applied again, decided from the mode read now. */
+static void test_outside_change_reapplied(void)
+{
+  reset();
+  add(VDA_ADAPTER_OTHER, -1, 0);
+  req(0, 1280, 720);
+  CHECK(vda_display_apply(&OPS, &F, &RQ, NULL, &RES));
+  CHECK_EQ(F.commits, 1);
+  F.state.d[0].current = (vda_mode){1920, 1080, 32}; /* the user's change */
+  CHECK(vda_display_apply(&OPS, &F, &RQ, NULL, &RES));
+  CHECK(RES.applied);
+  CHECK_EQ(F.commits, 2);
+  CHECK_EQ(F.state.d[0].current.width, 1280);
+  CHECK(vda_display_apply(&OPS, &F, &RQ, NULL, &RES)); /* now it matches */
+  CHECK(!RES.applied);
+  CHECK_EQ(F.commits, 2);
+}
+
 int main(void)
 {
+  RUN_TEST(test_ccd_commits_atomically);
+  RUN_TEST(test_ccd_failure_falls_back);
+  RUN_TEST(test_ccd_noop_detected_by_read_back);
+  RUN_TEST(test_read_back_failure_is_error);
+  RUN_TEST(test_outside_change_reapplied);
   RUN_TEST(test_apply_exact_two_monitors);
   RUN_TEST(test_apply_nothing_changed);
   RUN_TEST(test_apply_custom_escape);

@@ -43,7 +43,7 @@ static void reset(void)
 
 static void req(uint32_t i, uint32_t w, uint32_t h, int32_t x, int32_t y)
 {
-  RQ.mon[i] = (vda_display_req_mon){w, h, 32, x, y};
+  RQ.mon[i] = (vda_display_req_mon){w, h, 32, x, y, 0, 0};
   if (RQ.count <= i)
     RQ.count = i + 1;
 }
@@ -124,6 +124,18 @@ static void test_request_from_config(void)
   CHECK_EQ(RQ.mon[0].width, 1920);
   CHECK_EQ(RQ.mon[0].height, 1080);
   CHECK(RQ.mon[0].x == -1920);
+  /* The physical size is kept for the DPI step, the pixels untouched. */
+  CHECK_EQ(RQ.mon[0].mm_width, 500);
+  CHECK_EQ(RQ.mon[0].mm_height, 300);
+  CHECK_EQ(RQ.mon[1].mm_width, 500);
+  CHECK_EQ(RQ.mon[1].width, 1024);
+  size = build_config(b, 2, VD_AGENT_CONFIG_MONITORS_FLAG_USE_POS, m);
+  CHECK_ACCEPTED(vda_parse_monitors_config(b, size, &nx, NULL, &mc, &why), why);
+  CHECK_ACCEPTED(vda_display_request_from_config(&mc, &nx, &RQ, &why), why);
+  CHECK_EQ(RQ.mon[0].mm_width, 0); /* no trailer: no size, no DPI step */
+  CHECK_EQ(RQ.mon[0].mm_height, 0);
+  size = build_config(b, 2, flags, m);
+  CHECK_ACCEPTED(vda_parse_monitors_config(b, size, &nx, NULL, &mc, &why), why);
   /* USE_POS from a client that did not announce MONITORS_CONFIG_POSITION
      * is not honoured (nor without negotiation at all). */
   negotiated(&nx, false);
@@ -314,10 +326,16 @@ static void test_custom_mode_route(void)
   CHECK_EQ(P.t[0].mode.width, 1287);
   CHECK_EQ(P.t[0].mode.height, 803);
   CHECK(P.exact);
-  /* Custom route only for QXL. */
+  /* The route follows what the adapter was found to take, not its kind:
+   * UTM's virtio-gpu (not QXL) takes the escape ... */
   S.d[0].kind = VDA_ADAPTER_OTHER;
   CHECK_ACCEPTED(vda_display_plan_make(&S, &RQ, NULL, &P, &why), why);
+  CHECK_EQ(P.t[0].source, VDA_MODE_CUSTOM);
+  /* ... and an adapter that refused it (viogpudo) gets the fallback. */
+  S.d[0].custom_modes = false;
+  CHECK_ACCEPTED(vda_display_plan_make(&S, &RQ, NULL, &P, &why), why);
   CHECK_EQ(P.t[0].source, VDA_MODE_FALLBACK);
+  CHECK(!P.exact);
 }
 
 static void test_fallback_largest_that_fits(void)

@@ -186,8 +186,45 @@ static void test_unknown_display_keeps_buttons(void)
   CHECK_EQ(n, 0);
 }
 
+/* No display known (IDD or passthrough GPU alone, enumeration failed): the
+ * primary monitor takes display 0, so the mouse still works there. */
+static void test_unknown_layout_falls_back_to_primary(void)
+{
+  vda_mouse_layout l;
+  vda_mouse_mapper m;
+  vda_mouse_state s;
+  vda_mouse_event ev[VDA_MOUSE_EVENTS_MAX];
+  const char *w = NULL;
+  size_t n;
+  memset(&l, 0, sizeof(l));
+  memset(&s, 0, sizeof(s));
+  vda_mouse_mapper_init(&m);
+  s.x = 300;
+  s.y = 200;
+  n = vda_mouse_map_state(&m, &l, &s, ev, &w);
+  CHECK_EQ(n, 0); /* dead without the fallback */
+  CHECK(vda_mouse_layout_fallback(&l, (vda_rect){0, 0, 1024, 768}));
+  CHECK_EQ(l.display[0].w, 1024);
+  CHECK_EQ(l.desktop.h, 768);
+  w = NULL;
+  n = vda_mouse_map_state(&m, &l, &s, ev, &w);
+  CHECK(n >= 1);
+  CHECK(ev[0].action == VDA_MOUSE_MOVE && ev[0].absolute);
+  CHECK_EQ(ev[0].nx, vda_mouse_normalise(300, 0, 1024));
+  /* A known layout is never replaced, and a known desktop is kept. */
+  CHECK(!vda_mouse_layout_fallback(&l, (vda_rect){0, 0, 640, 480}));
+  CHECK_EQ(l.display[0].w, 1024);
+  memset(&l, 0, sizeof(l));
+  l.desktop = (vda_rect){-100, 0, 3000, 768};
+  CHECK(vda_mouse_layout_fallback(&l, (vda_rect){0, 0, 1024, 768}));
+  CHECK(l.desktop.x == -100 && l.desktop.w == 3000);
+  memset(&l, 0, sizeof(l));
+  CHECK(!vda_mouse_layout_fallback(&l, (vda_rect){0, 0, 0, 0})); /* nothing to fall back to */
+}
+
 int main(void)
 {
+  RUN_TEST(test_unknown_layout_falls_back_to_primary);
   RUN_TEST(test_normalise_pixel_exact);
   RUN_TEST(test_normalise_clamps);
   RUN_TEST(test_per_display_offsets);

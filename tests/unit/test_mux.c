@@ -73,7 +73,7 @@ static void test_announce_without_request_not_answered(void)
 
 static void test_ready_agent_announced_or_port_opened(void)
 {
-  vda_caps agent, got;
+  vda_caps agent, client, got;
   wmsg m[2];
   bool partial;
   uint32_t request;
@@ -92,7 +92,9 @@ static void test_ready_agent_announced_or_port_opened(void)
   CHECK(vda_caps_has(&F.port_caps, VD_AGENT_CAP_MOUSE_STATE)); /* the reader's ours */
   CHECK_EQ(F.open_soon, 0);
 
-  /* Port closed: it opens without waiting, and announces on opening. */
+  /* Port closed: it opens without waiting, then gives the host the grace
+   * period to ask; a host that asks gets one answer and nothing more
+   * (QEMU resets the port on a second announce per open). */
   setup();
   F.port_open = false;
   F.agent_ready = true;
@@ -100,7 +102,29 @@ static void test_ready_agent_announced_or_port_opened(void)
   CHECK_EQ(F.open_soon, 1);
   CHECK_EQ(F.wire.len, 0);
   F.port_open = true;
-  vds_mux_port_opened(&F.mux);
+  vds_mux_port_opened(&F.mux, 1000);
+  CHECK_EQ(F.wire.len, 0);
+  CHECK_EQ(vds_mux_next_due(&F.mux), 1000 + VDS_MUX_ANNOUNCE_GRACE_MS);
+  CAPS(&client, VD_AGENT_CAP_CLIPBOARD_BY_DEMAND);
+  client_announce(true, &client);
+  vds_mux_tick(&F.mux, 1000 + VDS_MUX_ANNOUNCE_GRACE_MS);
+  CHECK_EQ(vds_mux_next_due(&F.mux), UINT64_MAX);
+  CHECK_EQ(wire_parse(m, 2, &partial), 1);
+  CHECK_ACCEPTED(vda_caps_parse(m[0].body, m[0].size, &got, &request, &why), why);
+  CHECK_EQ(request, 0);
+  CHECK(vda_caps_has(&got, VD_AGENT_CAP_MOUSE_STATE));
+
+  /* A host that does not ask within the grace period (spice-server after a
+   * reopen) gets our announce with request=1, once. */
+  setup();
+  F.agent_ready = true;
+  vds_mux_agent_ready(&F.mux, &agent);
+  F.wire.len = 0;
+  vds_mux_port_opened(&F.mux, 1000);
+  vds_mux_tick(&F.mux, 1000 + VDS_MUX_ANNOUNCE_GRACE_MS - 1);
+  CHECK_EQ(F.wire.len, 0);
+  vds_mux_tick(&F.mux, 1000 + VDS_MUX_ANNOUNCE_GRACE_MS);
+  vds_mux_tick(&F.mux, 1000 + 2 * VDS_MUX_ANNOUNCE_GRACE_MS);
   CHECK_EQ(wire_parse(m, 2, &partial), 1);
   CHECK_ACCEPTED(vda_caps_parse(m[0].body, m[0].size, &got, &request, &why), why);
   CHECK_EQ(request, 1);
@@ -142,6 +166,22 @@ static void with_client(bool detailed_errors)
 
 /* A CLIPBOARD the reader refuses still ends a paste waiting for it: the
  * agent hears a stream of unknown type that aborts at once. */
+/* A closed port takes the client's side with it: a ready agent hears
+ * CLIENT_DISCONNECTED (so a paste waiting for the client ends), nobody else. */
+static void test_port_closed_tells_a_ready_agent(void)
+{
+  setup();
+  F.agent_ready = true;
+  vds_mux_port_closed(&F.mux);
+  CHECK_EQ(count_sent(VDA_IPC_MESSAGE, VD_AGENT_CLIENT_DISCONNECTED), 1);
+  CHECK_EQ(F.wire.len, 0); /* nothing towards the closed port */
+
+  setup();
+  F.agent_ready = false;
+  vds_mux_port_closed(&F.mux);
+  CHECK_EQ(count_sent(VDA_IPC_MESSAGE, VD_AGENT_CLIENT_DISCONNECTED), 0);
+}
+
 static void test_refused_clipboard_reaches_agent_as_abort(void)
 {
   vda_caps client;
@@ -353,6 +393,7 @@ int main(void)
   RUN_TEST(test_announce_request_answered_with_both_halves);
   RUN_TEST(test_announce_without_request_not_answered);
   RUN_TEST(test_ready_agent_announced_or_port_opened);
+  RUN_TEST(test_port_closed_tells_a_ready_agent);
   RUN_TEST(test_refused_clipboard_reaches_agent_as_abort);
   RUN_TEST(test_xfer_refused_without_agent);
   RUN_TEST(test_xfer_refused_while_locked);

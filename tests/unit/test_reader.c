@@ -226,10 +226,10 @@ static void test_rejections_keep_framing(void)
   uint8_t *big = calloc(1, 9000);
   uint8_t b[16] = {0};
   vda_reader *r = new_reader(NULL);
-  wire_msg(&w, 1, 99, b, 8, 2048);                        /* unknown */
-  wire_msg(&w, 2, VD_AGENT_MOUSE_STATE, big, 9000, 2048); /* too big */
-  wire_msg(&w, 1, VD_AGENT_MOUSE_STATE, b, 13, 2048);     /* wrong port */
-  wire_msg(&w, 2, VD_AGENT_DISPLAY_CONFIG, b, 8, 2048);   /* wrong port */
+  wire_msg(&w, 1, 99, b, 8, 2048);                           /* unknown */
+  wire_msg(&w, 2, VD_AGENT_MOUSE_STATE, big, 9000, 2048);    /* too big */
+  wire_msg(&w, 1, VD_AGENT_CLIENT_DISCONNECTED, b, 0, 2048); /* wrong port */
+  wire_msg(&w, 2, VD_AGENT_DISPLAY_CONFIG, b, 8, 2048);      /* wrong port */
   vda_put_le32(b + 4, 77);
   wire_msg(&w, 1, VD_AGENT_REPLY, b, 8, 2048); /* bad body */
   memset(b, 0, sizeof(b));

@@ -316,11 +316,35 @@ static void test_audio_volume_sync(void)
   b[1] = 0;
   b[2] = 2;
   exact(VD_AGENT_AUDIO_VOLUME_SYNC, 3 + 2 * 2, &N0);
-  b[2] = 0;
-  exact(VD_AGENT_AUDIO_VOLUME_SYNC, 3, &N0);
-  b[2] = 255;
-  exact(VD_AGENT_AUDIO_VOLUME_SYNC, 3 + 2 * 255, &N0);
+  b[2] = 1;
+  exact(VD_AGENT_AUDIO_VOLUME_SYNC, 3 + 2 * 1, &N0);
+  b[0] = 0; /* capture */
+  b[1] = 1; /* muted */
+  b[2] = 6;
+  exact(VD_AGENT_AUDIO_VOLUME_SYNC, 3 + 2 * 6, &N0);
+  b[2] = VDA_AUDIO_MAX_CHANNELS;
+  exact(VD_AGENT_AUDIO_VOLUME_SYNC, 3 + 2 * VDA_AUDIO_MAX_CHANNELS, &N0);
   BAD(VD_AGENT_AUDIO_VOLUME_SYNC, 2, &N0);
+}
+
+/* Channel counts no endpoint has are refused, whatever the size says. */
+static void test_audio_volume_sync_counts(void)
+{
+  setup();
+  b[0] = 1;
+  b[1] = 0;
+  b[2] = 0;
+  BAD(VD_AGENT_AUDIO_VOLUME_SYNC, 3, &N0);
+  BAD(VD_AGENT_AUDIO_VOLUME_SYNC, 5, &N0);
+  b[2] = VDA_AUDIO_MAX_CHANNELS + 1;
+  BAD(VD_AGENT_AUDIO_VOLUME_SYNC, 3 + 2 * (VDA_AUDIO_MAX_CHANNELS + 1), &N0);
+  BAD(VD_AGENT_AUDIO_VOLUME_SYNC, 3 + 2 * VDA_AUDIO_MAX_CHANNELS, &N0);
+  b[2] = 255;
+  BAD(VD_AGENT_AUDIO_VOLUME_SYNC, 3 + 2 * 255, &N0);
+  /* is_playback is a boolean. */
+  b[0] = 2;
+  b[2] = 2;
+  BAD(VD_AGENT_AUDIO_VOLUME_SYNC, 3 + 2 * 2, &N0);
 }
 
 static size_t put_gdi_entry(uint8_t *p, const char *addr, uint32_t len)
@@ -434,6 +458,7 @@ int main(void)
   RUN_TEST(test_client_disconnected);
   RUN_TEST(test_max_clipboard);
   RUN_TEST(test_audio_volume_sync);
+  RUN_TEST(test_audio_volume_sync_counts);
   RUN_TEST(test_graphics_device_info);
   RUN_TEST(test_unknown_types);
   RUN_TEST(test_header_size_checks);

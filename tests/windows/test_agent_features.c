@@ -155,6 +155,24 @@ static void test_policy_changes_the_announced_set(void)
     CHECK(vda_caps_has(&c, VD_AGENT_CAP_CLIPBOARD_BY_DEMAND));
   }
   vda_agent_features_free(&af);
+
+  /* AudioVolumeSync = 0: not announced, and the message has no handler. */
+  vda_config_defaults(&conf);
+  conf.audio_volume_sync = 0;
+  if (describe(&af, &d, &conf)) {
+    static const uint8_t avs[] = {1, 0, 1, 0xff, 0xff};
+    vda_dispatch_caps(&d, &c);
+    CHECK(!vda_caps_has(&c, VD_AGENT_CAP_AUDIO_VOLUME_SYNC));
+    CHECK(vda_caps_has(&c, VD_AGENT_CAP_MOUSE_STATE));
+    CHECK(!vda_dispatch_message(&d, VD_AGENT_AUDIO_VOLUME_SYNC, avs, sizeof(avs)));
+  }
+  vda_agent_features_free(&af);
+  vda_config_defaults(&conf);
+  if (describe(&af, &d, &conf)) {
+    vda_dispatch_caps(&d, &c);
+    CHECK(vda_caps_has(&c, VD_AGENT_CAP_AUDIO_VOLUME_SYNC));
+  }
+  vda_agent_features_free(&af);
 }
 
 /* FILE_XFER_START id 42 for a 3-byte "sub/a.txt": a name that addresses

@@ -90,6 +90,8 @@ static void test_defaults_without_keys(void)
   CHECK_EQ(cfg.source.max_clipboard_mib, VDA_CONFIG_DEFAULT);
   CHECK_EQ(cfg.source.file_xfer_enabled, VDA_CONFIG_DEFAULT);
   CHECK_EQ(cfg.source.download_dir, VDA_CONFIG_DEFAULT);
+  CHECK_EQ(cfg.audio_volume_sync, 1);
+  CHECK_EQ(cfg.source.audio_volume_sync, VDA_CONFIG_DEFAULT);
   CHECK(strstr(g_log, "WARN") == NULL); /* missing keys are not errors */
 }
 
@@ -103,7 +105,10 @@ static void test_settings_are_read(void)
   set_dword(SETTING, L"FileTransferEnabled", 0);
   set_sz(SETTING, L"DownloadFolder", REG_SZ, L"D:\\Incoming");
   set_dword(SETTING, L"FileTransferNotify", 2);
+  set_dword(SETTING, L"AudioVolumeSync", 0);
   load(&cfg);
+  CHECK_EQ(cfg.audio_volume_sync, 0);
+  CHECK_EQ(cfg.source.audio_volume_sync, VDA_CONFIG_SETTING);
   CHECK_EQ(cfg.file_xfer_notify, VDA_CONFIG_NOTIFY_OPEN_FOLDER);
   CHECK_EQ(cfg.source.file_xfer_notify, VDA_CONFIG_SETTING);
   CHECK_EQ(cfg.log_level, VDA_LOG_DEBUG);
@@ -132,7 +137,11 @@ static void test_policy_wins(void)
   set_dword(POLICY, L"ClipboardEnabled", 0);
   /* FileTransferEnabled: no policy, the setting stays */
   set_sz(POLICY, L"DownloadFolder", REG_SZ, L"\\\\server\\share\\drop");
+  set_dword(SETTING, L"AudioVolumeSync", 1);
+  set_dword(POLICY, L"AudioVolumeSync", 0);
   load(&cfg);
+  CHECK_EQ(cfg.audio_volume_sync, 0);
+  CHECK_EQ(cfg.source.audio_volume_sync, VDA_CONFIG_POLICY);
   CHECK_EQ(cfg.log_level, VDA_LOG_WARN);
   CHECK_EQ(cfg.source.log_level, VDA_CONFIG_POLICY);
   CHECK_EQ(cfg.clipboard_enabled, 0);
@@ -153,7 +162,10 @@ static void test_expand_folder_kept_for_the_user(void)
   clean();
   set_sz(SETTING, L"DownloadFolder", REG_EXPAND_SZ, L"%USERPROFILE%\\Drop");
   set_dword(SETTING, L"FileTransferNotify", 3); /* out of range: ignored */
+  set_dword(SETTING, L"AudioVolumeSync", 2);    /* out of range: ignored */
   load(&cfg);
+  CHECK_EQ(cfg.audio_volume_sync, 1);
+  CHECK_EQ(cfg.source.audio_volume_sync, VDA_CONFIG_DEFAULT);
   CHECK(wcscmp(cfg.download_dir, L"%USERPROFILE%\\Drop") == 0);
   CHECK_EQ(cfg.source.download_dir, VDA_CONFIG_SETTING);
   CHECK_EQ(cfg.file_xfer_notify, VDA_CONFIG_NOTIFY_BALLOON);
@@ -332,6 +344,52 @@ static void test_log_line_names_sources(void)
 }
 
 /* The production entry point reads HKLM (the prefix is throwaway). */
+/* vda_config_load_from_checked (`vdservice status`, at every query): the
+ * same values and sources, but bad values are recorded, never logged, and
+ * the record is bounded. */
+static void test_checked_load_records_instead_of_logging(void)
+{
+  vda_config cfg, plain;
+  vda_config_problems problems;
+
+  clean();
+  set_sz(SETTING, VDA_CONFIG_VALUE_CLIPBOARD, REG_SZ, L"yes");
+  set_dword(SETTING, VDA_CONFIG_VALUE_MAX_CLIPBOARD, 5000);
+  set_dword(SETTING, VDA_CONFIG_VALUE_FILE_XFER, 0);
+  set_dword(POLICY, VDA_CONFIG_VALUE_XFER_NOTIFY, 2);
+  start_log(L"checked");
+  memset(&cfg, 0xAB, sizeof(cfg));
+  memset(&problems, 0xAB, sizeof(problems));
+  vda_config_load_from_checked(&cfg, HKEY_CURRENT_USER, SETTING, POLICY, &problems);
+  finish_log(L"checked");
+  CHECK(strstr(g_log, "ignored") == NULL); /* nothing logged */
+  CHECK_EQ(problems.count, 2);
+  CHECK_EQ(problems.more, 0);
+  CHECK(strstr(problems.lines[0], "HKCU\\Software\\vda-test\\setting\\ClipboardEnabled: "
+                                  "expected REG_DWORD") != NULL);
+  CHECK(strstr(problems.lines[1], "MaxClipboard: 5000 is out of range") != NULL);
+  CHECK(strstr(problems.lines[1], "; ignored") != NULL);
+  /* Same values and sources as the logging load. */
+  vda_config_load_from(&plain, HKEY_CURRENT_USER, SETTING, POLICY);
+  CHECK_EQ(cfg.clipboard_enabled, 1);
+  CHECK_EQ(cfg.source.clipboard_enabled, VDA_CONFIG_DEFAULT);
+  CHECK_EQ(cfg.file_xfer_enabled, 0);
+  CHECK_EQ(cfg.source.file_xfer_enabled, VDA_CONFIG_SETTING);
+  CHECK_EQ(cfg.file_xfer_notify, 2);
+  CHECK_EQ(cfg.source.file_xfer_notify, VDA_CONFIG_POLICY);
+  CHECK(memcmp(&cfg, &plain, sizeof(cfg)) == 0);
+
+  /* More bad values than lines: counted. */
+  set_sz(SETTING, VDA_CONFIG_VALUE_LOG_LEVEL, REG_SZ, L"loud");
+  set_sz(SETTING, VDA_CONFIG_VALUE_DOWNLOAD_DIR, REG_SZ, L"relative\\dir");
+  set_sz(SETTING, VDA_CONFIG_VALUE_FILE_XFER, REG_SZ, L"no");
+  set_dword(POLICY, VDA_CONFIG_VALUE_CLIPBOARD, 7);
+  vda_config_load_from_checked(&cfg, HKEY_CURRENT_USER, SETTING, POLICY, &problems);
+  CHECK_EQ(problems.count, VDA_CONFIG_PROBLEMS_MAX);
+  CHECK_EQ(problems.more, 6 - VDA_CONFIG_PROBLEMS_MAX);
+  clean();
+}
+
 static void test_hklm_keys(void)
 {
   vda_config cfg;
@@ -378,6 +436,7 @@ int main(void)
   RUN_TEST(test_max_clipboard_range);
   RUN_TEST(test_expand_sz_and_length_limits);
   RUN_TEST(test_log_line_names_sources);
+  RUN_TEST(test_checked_load_records_instead_of_logging);
   RUN_TEST(test_hklm_keys);
   clean();
   return vda_test_report("win32 config");

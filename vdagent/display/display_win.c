@@ -1,13 +1,13 @@
 /* display_win.c - see display_win.h. */
 #include "display_win.h"
 
+#include "display_d3dkmt.h"
+#include "display_pci.h"
 #include "log.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
-
-#include <spice/qxl_windows.h>
 
 /* Modes listed by one display: drivers enumerate each size for every
  * refresh rate and depth; stop at this many entries whatever happens. */
@@ -94,7 +94,24 @@ static void list_modes(const WCHAR *name, vda_guest_display *g)
   }
 }
 
-static void describe(const DISPLAY_DEVICEW *dd, vda_guest_display *g)
+/* SetupAPI is slow-ish: one lookup per adapter for the agent's lifetime
+ * (a PCI location does not change while the adapter exists). */
+static void pci_address(vda_display_win *w, vda_guest_display *g)
+{
+  for (uint32_t i = 0; i < w->npci; i++)
+    if (w->pci[i].luid == g->adapter_luid) {
+      memcpy(g->address, w->pci[i].address, sizeof(g->address));
+      return;
+    }
+  (void)vda_display_pci_address(g->adapter_luid, g->address);
+  if (w->npci < VDA_DISPLAY_MAX) {
+    w->pci[w->npci].luid = g->adapter_luid;
+    memcpy(w->pci[w->npci].address, g->address, sizeof(g->address));
+    w->npci++;
+  }
+}
+
+static void describe(vda_display_win *w, const DISPLAY_DEVICEW *dd, vda_guest_display *g)
 {
   g->attached = (dd->StateFlags & DISPLAY_DEVICE_ATTACHED_TO_DESKTOP) != 0;
   g->primary = (dd->StateFlags & DISPLAY_DEVICE_PRIMARY_DEVICE) != 0;
@@ -102,10 +119,63 @@ static void describe(const DISPLAY_DEVICEW *dd, vda_guest_display *g)
     g->kind = VDA_ADAPTER_MIRROR;
     return;
   }
+  /* QXL only by its driver's registry value, never by the adapter's name. */
   g->has_qxl_id = read_qxl_id(dd->DeviceKey, &g->qxl_id);
-  g->kind = (g->has_qxl_id || wcsstr(dd->DeviceString, L"QXL") != NULL) ? VDA_ADAPTER_QXL
-                                                                        : VDA_ADAPTER_OTHER;
-  g->custom_modes = g->kind == VDA_ADAPTER_QXL;
+  g->kind = g->has_qxl_id ? VDA_ADAPTER_QXL : VDA_ADAPTER_OTHER;
+  g->has_luid = vda_d3dkmt_adapter(dd->DeviceName, &g->adapter_luid, &g->output);
+  if (g->has_luid)
+    pci_address(w, g);
+  g->custom_modes = vda_display_win_may_escape(w, g);
+}
+
+typedef struct monitor_scan {
+  const WCHAR *name;
+  bool found;
+  RECT rc;
+} monitor_scan;
+
+static BOOL CALLBACK on_monitor(HMONITOR h, HDC dc, LPRECT r, LPARAM lp)
+{
+  monitor_scan *ms = (monitor_scan *)lp;
+  MONITORINFOEXW mi;
+  (void)dc, (void)r;
+  memset(&mi, 0, sizeof(mi));
+  mi.cbSize = sizeof(mi);
+  if (GetMonitorInfoW(h, (MONITORINFO *)&mi) && _wcsicmp(mi.szDevice, ms->name) == 0) {
+    ms->found = true;
+    ms->rc = mi.rcMonitor;
+    return FALSE;
+  }
+  return TRUE;
+}
+
+/* The size the desktop really has for an attached display (see the header:
+ * Wine's stale ENUM_CURRENT_SETTINGS after an outside change). */
+static void cross_check(vda_display_win *w, const WCHAR *name, vda_guest_display *g)
+{
+  monitor_scan ms;
+  uint32_t mw, mh;
+  memset(&ms, 0, sizeof(ms));
+  ms.name = name;
+  if (!g->attached)
+    return;
+  EnumDisplayMonitors(NULL, NULL, on_monitor, (LPARAM)&ms);
+  if (!ms.found || ms.rc.right <= ms.rc.left || ms.rc.bottom <= ms.rc.top)
+    return;
+  mw = (uint32_t)(ms.rc.right - ms.rc.left);
+  mh = (uint32_t)(ms.rc.bottom - ms.rc.top);
+  if (mw == g->current.width && mh == g->current.height && ms.rc.left == g->x && ms.rc.top == g->y)
+    return;
+  if (!w->stale_logged)
+    LOG_INFO("'%ls': the mode reported (%ux%u at %d,%d) is not what the monitor shows "
+             "(%ux%u at %ld,%ld): trusting the monitor",
+             name, (unsigned)g->current.width, (unsigned)g->current.height, (int)g->x, (int)g->y,
+             (unsigned)mw, (unsigned)mh, ms.rc.left, ms.rc.top);
+  w->stale_logged = true;
+  g->current.width = mw;
+  g->current.height = mh;
+  g->x = ms.rc.left;
+  g->y = ms.rc.top;
 }
 
 static bool win_enumerate(void *ctx, vda_display_set *s, const char **why)
@@ -125,9 +195,10 @@ static bool win_enumerate(void *ctx, vda_display_set *s, const char **why)
     wcsncpy(w->name[i], dd.DeviceName, 31);
     w->name[i][31] = L'\0';
     g->device_index = i;
-    describe(&dd, g);
+    describe(w, &dd, g);
     if (!current_mode(w->name[i], g))
       g->attached = false; /* no mode at all: nothing to show */
+    cross_check(w, w->name[i], g);
     if (g->kind != VDA_ADAPTER_MIRROR)
       list_modes(w->name[i], g);
     LOG_DEBUG("display %lu '%ls' (%ls): %s, %ux%ux%u, %u modes", (unsigned long)i, dd.DeviceName,
@@ -174,31 +245,6 @@ static bool win_test_mode(void *ctx, const vda_guest_display *g, vda_mode m)
   return ChangeDisplaySettingsExW(name, &dm, NULL, CDS_TEST, NULL) == DISP_CHANGE_SUCCESSFUL;
 }
 
-static bool win_qxl_custom_mode(void *ctx, const vda_guest_display *g, vda_mode m, const char **why)
-{
-  const WCHAR *name = name_of(ctx, g);
-  QXLEscapeSetCustomDisplay esc;
-  HDC dc;
-  int r = 0;
-  if (name == NULL || g->kind != VDA_ADAPTER_QXL) {
-    *why = "not a QXL adapter: no custom-mode escape";
-    return false;
-  }
-  dc = CreateDCW(L"DISPLAY", name, NULL, NULL);
-  if (dc == NULL) {
-    *why = "CreateDC failed for the QXL display";
-    return false;
-  }
-  esc.xres = m.width;
-  esc.yres = m.height;
-  esc.bpp = m.depth;
-  r = ExtEscape(dc, QXL_ESCAPE_SET_CUSTOM_DISPLAY, (int)sizeof(esc), (LPCSTR)&esc, 0, NULL);
-  DeleteDC(dc);
-  if (r <= 0)
-    *why = "the QXL driver refused the custom-mode escape (WDDM driver?)";
-  return r > 0;
-}
-
 static bool win_stage(void *ctx, const vda_guest_display *g, const vda_display_target *t,
                       const char **why)
 {
@@ -229,8 +275,31 @@ static bool win_commit(void *ctx, const char **why)
 }
 
 const vda_display_ops vda_display_win_ops = {
-    win_enumerate, win_test_mode, win_qxl_custom_mode, win_stage, win_commit,
+    win_enumerate,
+    win_test_mode,
+    vda_display_win_custom_mode,
+    win_stage,
+    win_commit,
+    vda_display_win_commit_layout,
+    vda_display_win_layout_ineffective,
 };
+
+/* The primary monitor's rectangle, from USER alone (no enumeration). */
+static vda_rect primary_rect(void)
+{
+  vda_rect r = {0, 0, 0, 0};
+  POINT origin = {0, 0};
+  MONITORINFO mi;
+  HMONITOR mon = MonitorFromPoint(origin, MONITOR_DEFAULTTOPRIMARY);
+  memset(&mi, 0, sizeof(mi));
+  mi.cbSize = sizeof(mi);
+  if (mon != NULL && GetMonitorInfoW(mon, &mi) && mi.rcMonitor.right > mi.rcMonitor.left &&
+      mi.rcMonitor.bottom > mi.rcMonitor.top)
+    r = (vda_rect){mi.rcMonitor.left, mi.rcMonitor.top,
+                   (uint32_t)(mi.rcMonitor.right - mi.rcMonitor.left),
+                   (uint32_t)(mi.rcMonitor.bottom - mi.rcMonitor.top)};
+  return r;
+}
 
 bool vda_display_win_mouse_layout(vda_display_win *w, const vda_display_idmap *map,
                                   vda_mouse_layout *out, const char **why)
@@ -251,5 +320,12 @@ bool vda_display_win_mouse_layout(vda_display_win *w, const vda_display_idmap *m
       *why = "GetSystemMetrics reports an empty virtual desktop";
   }
   free(s);
+  /* Unknown layout (enumeration failed, no display got an id): the mouse
+   * keeps working on the primary monitor rather than going dead. */
+  if (vda_mouse_layout_fallback(out, primary_rect())) {
+    LOG_DEBUG("mouse layout unknown (%s): display 0 is the primary monitor",
+              ok ? "no display has an id" : *why);
+    ok = true;
+  }
   return ok;
 }

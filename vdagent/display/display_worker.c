@@ -3,7 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "display_dpi.h"
 #include "display_effects_win.h"
+#include "display_user.h"
 #include "display_win.h"
 #include "input_desktop.h"
 #include "log.h"
@@ -35,6 +37,7 @@ struct vda_display_worker {
   vda_effects effects;
   vda_display_request req;
   vda_display_result res;
+  bool not_following_logged;
 };
 
 static void push_reply(vda_display_worker *w, uint32_t type, uint32_t error, uint32_t count)
@@ -74,6 +77,17 @@ static void apply_monitors(vda_display_worker *w, uint32_t owed, const vda_displ
                            LARGE_INTEGER arrival)
 {
   LARGE_INTEGER t0, t1;
+  if (!vda_display_user_follows()) {
+    /* The user's say: nothing changes, and the client is told so. */
+    if (!w->not_following_logged)
+      LOG_INFO("monitors config not applied: the user turned off FollowClientWindow (%u REPLY(s) "
+               "ERROR; said once until it is turned on again)",
+               (unsigned)owed);
+    w->not_following_logged = true;
+    push_reply(w, VD_AGENT_MONITORS_CONFIG, VD_AGENT_ERROR, owed);
+    return;
+  }
+  w->not_following_logged = false;
   vda_input_desktop_follow();
   QueryPerformanceCounter(&t0);
   vda_display_apply(&vda_display_win_ops, &w->win, &w->req, map, &w->res);
@@ -81,8 +95,11 @@ static void apply_monitors(vda_display_worker *w, uint32_t owed, const vda_displ
   /* The benchmark (bench/display_latency.sh) reads this line. */
   LOG_INFO("monitors config: arrival to ChangeDisplaySettingsExW return %.1f ms (apply %.1f ms)",
            ms_between(arrival, t1), ms_between(t0, t1));
+  if (w->res.layout_fell_back)
+    LOG_DEBUG("atomic layout commit not used: %s", w->res.layout_why);
   if (w->res.success)
-    LOG_INFO("monitors config applied (%u REPLY(s) SUCCESS)", (unsigned)owed);
+    LOG_INFO("monitors config applied%s (%u REPLY(s) SUCCESS)",
+             w->res.by_layout ? " through SetDisplayConfig" : "", (unsigned)owed);
   else
     LOG_WARN("monitors config: %s%s%s (%u REPLY(s) ERROR)", w->res.why ? w->res.why : "failed",
              w->res.applied ? "; the nearest mode was applied" : "",
@@ -96,6 +113,9 @@ static void apply_monitors(vda_display_worker *w, uint32_t owed, const vda_displ
               (int)t->source);
   }
   push_reply(w, VD_AGENT_MONITORS_CONFIG, vda_display_reply_error(&w->res), owed);
+  /* After the REPLY: the scale is a nicety the client does not wait for. */
+  if (w->res.plan.count > 0 && !w->res.restored)
+    vda_display_dpi_follow(&w->win, &w->req, &w->res);
   refresh_layout(w, map);
 }
 

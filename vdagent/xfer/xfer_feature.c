@@ -126,22 +126,24 @@ static void on_start(void *ctx, uint32_t vd_type, const uint8_t *body, size_t si
 
   (void)vd_type;
   if (!vda_parse_xfer_start(body, size, x->env.limits, &xs, &why)) {
-    LOG_WARN("file transfer start refused: %s", why);
+    LOG_WARN_LIMITED(why, "file transfer start refused: %s", why);
     return;
   }
   if (x->locked) {
-    LOG_INFO("file transfer %u refused: the session is locked", (unsigned)xs.id);
+    LOG_INFO_LIMITED("xfer locked", "file transfer %u refused: the session is locked",
+                     (unsigned)xs.id);
     send_status(x, xs.id, VD_AGENT_FILE_XFER_STATUS_SESSION_LOCKED);
     return;
   }
   if (!x->enabled) {
-    LOG_INFO("file transfer %u refused: disabled by FileTransferEnabled", (unsigned)xs.id);
+    LOG_INFO_LIMITED("xfer disabled", "file transfer %u refused: disabled by FileTransferEnabled",
+                     (unsigned)xs.id);
     send_status(x, xs.id, VD_AGENT_FILE_XFER_STATUS_DISABLED);
     return;
   }
   if (!vda_xfer_meta_parse(xs.meta, xs.meta_size, &meta, &why) ||
       vda_xfer_name_clean(meta.name, clean, sizeof(clean), &why) == VDA_XFER_NAME_REFUSED) {
-    LOG_WARN("file transfer %u refused: invalid file name: %s", (unsigned)xs.id, why);
+    LOG_WARN_LIMITED(why, "file transfer %u refused: invalid file name: %s", (unsigned)xs.id, why);
     send_error(x, xs.id, VDA_GIO_ERROR_INVALID_FILENAME);
     return;
   }
@@ -151,11 +153,11 @@ static void on_start(void *ctx, uint32_t vd_type, const uint8_t *body, size_t si
   case VDA_XFER_START_OK:
     break;
   case VDA_XFER_START_DUPLICATE:
-    LOG_WARN("file transfer %u refused: %s", (unsigned)xs.id, why);
+    LOG_WARN_LIMITED(why, "file transfer %u refused: %s", (unsigned)xs.id, why);
     send_error(x, xs.id, VDA_GIO_ERROR_EXISTS);
     return;
   case VDA_XFER_START_FULL:
-    LOG_WARN("file transfer %u refused: %s", (unsigned)xs.id, why);
+    LOG_WARN_LIMITED(why, "file transfer %u refused: %s", (unsigned)xs.id, why);
     send_error(x, xs.id, VDA_GIO_ERROR_TOO_MANY_OPEN_FILES);
     return;
   }
@@ -190,13 +192,14 @@ static void on_status(void *ctx, uint32_t vd_type, const uint8_t *body, size_t s
 
   (void)vd_type;
   if (!vda_parse_xfer_status(body, size, x->env.neg, &st, &why)) {
-    LOG_WARN("file transfer status refused: %s", why);
+    LOG_WARN_LIMITED(why, "file transfer status refused: %s", why);
     return;
   }
   r = rec_of(x, st.id);
   if (!r) {
-    LOG_WARN("file transfer %u: status %u for an unknown transfer dropped", (unsigned)st.id,
-             (unsigned)st.result);
+    LOG_WARN_LIMITED("xfer status unknown",
+                     "file transfer %u: status %u for an unknown transfer dropped", (unsigned)st.id,
+                     (unsigned)st.result);
     return;
   }
   LOG_INFO("file transfer %u %s by the client: partial file deleted", (unsigned)st.id,
@@ -232,13 +235,17 @@ static bool sink_begin(void *ctx, const vda_ipc_stream_begin *b)
       return false;
     }
     if (x->unknown_repeats > 1)
-      LOG_WARN("file transfer %u: %u more data messages for it dropped", (unsigned)x->unknown_id,
-               x->unknown_repeats - 1);
+      LOG_WARN_LIMITED("xfer data repeats",
+                       "file transfer %u: %u more data messages for it dropped",
+                       (unsigned)x->unknown_id, x->unknown_repeats - 1);
     x->unknown_id = b->xfer_id;
     x->unknown_repeats = 1;
-    LOG_WARN("file transfer %u: %llu bytes of data for an unknown transfer dropped (repeats "
-             "are counted, not logged)",
-             (unsigned)b->xfer_id, (unsigned long long)b->data_size);
+    /* Limited too: a host cycling through ids defeats the repeat count. */
+    LOG_WARN_LIMITED(
+        "xfer data unknown",
+        "file transfer %u: %llu bytes of data for an unknown transfer dropped (repeats "
+        "are counted, not logged)",
+        (unsigned)b->xfer_id, (unsigned long long)b->data_size);
     return false;
   case VDA_XFER_DATA_OVERFLOW:
   case VDA_XFER_DATA_UNEXPECTED:
