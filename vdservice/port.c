@@ -80,8 +80,16 @@ void vds_port_try_open(vds_port *p, uint64_t now)
     p->open_at = now + vds_backoff_on_exit(&p->retry, false);
     return;
   }
-  LOG_INFO("opened %ls", p->path);
+  /* Reads that end at a pause let one read take a whole run of chunks on
+   * a serial device (Wine's pty): a quarter of the reads, and of Wine's
+   * round trips, for a large message. */
+  if (vda_stream_gather_reads(p->stream, VDS_PORT_READ_GAP_MS))
+    LOG_INFO("opened %ls (reads gather up to %u KiB, ending at a %u ms pause)", p->path,
+             VDA_STREAM_READ_MAX / 1024u, VDS_PORT_READ_GAP_MS);
+  else
+    LOG_INFO("opened %ls", p->path);
   p->last_open_error = ERROR_SUCCESS;
+  p->empty_reads = 0;
   vds_backoff_healthy(&p->retry);
   vda_reader_reset(p->reader);
   vds_port_out_reset(&p->out);
@@ -93,7 +101,8 @@ void vds_port_close(vds_port *p, const char *why)
 {
   if (!p->stream)
     return;
-  LOG_INFO("closing port: %s", why);
+  vda_stream_stats st = vda_stream_get_stats(p->stream);
+  LOG_INFO("closing port: %s (%llu reads took %llu bytes)", why, st.reads, st.read_bytes);
   vda_stream_close(p->stream);
   p->stream = NULL;
   p->reading = false;
@@ -191,18 +200,29 @@ size_t vds_port_queued(const vds_port *p)
 void vds_port_update_reading(vds_port *p)
 {
   DWORD err;
-  size_t want, avail;
+  size_t want, avail, coming;
   if (!p->stream || p->reading)
     return;
   if (!p->ev->may_read(p->ev_ctx))
     return;
-  /* Exactly what the framing needs (a read of N on Wine's pty completes
-   * only at N bytes, and more may never come), or more when the device says
-   * more has already arrived: one read then takes many chunks. */
+  /* At least what the framing needs (a read of N on Wine's pty completes
+   * only at N bytes, and more may never come unless the read gathers). */
   want = vda_reader_want(p->reader);
-  avail = vda_stream_available(p->stream);
-  if (avail > want)
-    want = avail > VDA_STREAM_READ_MAX ? VDA_STREAM_READ_MAX : avail;
+  coming = vda_stream_gathers(p->stream) ? vda_reader_expected(p->reader) : 0;
+  if (coming > want) {
+    /* Inside a large message: ask for what the framing knows is coming.
+     * Asking for bytes that have not arrived yet costs nothing; a read
+     * that gathers ends at the pause after the last of them. */
+    want = coming;
+  } else {
+    /* Between messages: what has already arrived (a burst of small
+     * messages in one read), never more, so nothing waits for a pause. */
+    avail = vda_stream_available(p->stream);
+    if (avail > want)
+      want = avail;
+  }
+  if (want > VDA_STREAM_READ_MAX)
+    want = VDA_STREAM_READ_MAX;
   err = vda_stream_read_start(p->stream, want);
   if (err != ERROR_SUCCESS) {
     vds_port_close(p, vda_win_strerror(err));
@@ -231,6 +251,18 @@ void vds_port_on_read(vds_port *p)
   if (err == ERROR_IO_INCOMPLETE)
     return;
   p->reading = false;
+  if (err == ERROR_TIMEOUT && vda_stream_gathers(p->stream)) {
+    /* Wine's pause timer ended the read before its first byte: read again.
+     * Should that keep happening with nothing arriving, go back to exact
+     * reads rather than spin. */
+    if (++p->empty_reads > VDS_PORT_EMPTY_READS_MAX) {
+      LOG_WARN("port reads keep ending empty (%u in a row): reading exact sizes from now on",
+               p->empty_reads);
+      vda_stream_gather_reads(p->stream, 0);
+    }
+    vds_port_update_reading(p);
+    return;
+  }
   if (err != ERROR_SUCCESS) {
     vds_port_close(p, err == ERROR_HANDLE_EOF ? "host closed the port" : vda_win_strerror(err));
     return;
@@ -247,6 +279,7 @@ void vds_port_on_read(vds_port *p)
     return;
   }
   vds_backoff_healthy(&p->resync);
+  p->empty_reads = 0;
   /* A callback may have closed the port (the agent went) or broken it. */
   if (p->out.broken)
     vds_port_close_if_broken(p);

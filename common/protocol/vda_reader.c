@@ -123,6 +123,33 @@ size_t vda_reader_want(const vda_reader *r)
   return VDA_CHUNK_HEADER_SIZE - r->chdr_len;
 }
 
+size_t vda_reader_expected(const vda_reader *r)
+{
+  size_t want = vda_reader_want(r), longest = 0, headers;
+  unsigned pi;
+
+  if (r->broken)
+    return 0;
+  for (pi = 0; pi < 2; pi++) {
+    const struct port *p = &r->ports[pi];
+    size_t left;
+    if (p->state == P_HEADER)
+      continue; /* no message in progress: its size is not known yet */
+    left = p->size - p->got;
+    if (r->chunk_left > 0 && pi == r->chunk_port)
+      left = left > r->chunk_left ? left - r->chunk_left : 0;
+    if (left > longest)
+      longest = left;
+  }
+  if (longest == 0)
+    return want;
+  headers = (longest + VDA_CHUNK_MAX_PAYLOAD - 1) / VDA_CHUNK_MAX_PAYLOAD;
+  /* Between chunks, want already is the next chunk's header. */
+  if (r->chunk_left == 0)
+    headers--;
+  return want + longest + headers * VDA_CHUNK_HEADER_SIZE;
+}
+
 void vda_reader_reset(vda_reader *r)
 {
   r->epoch++;

@@ -31,6 +31,7 @@ struct vda_stream {
   size_t limit;
   vda_stream_stats stats;
   bool no_comm_status; /* ClearCommError is not supported here */
+  bool gathers;        /* reads end at a pause (serial interval timeout) */
 };
 
 DWORD vda_stream_wrap(HANDLE handle, size_t queue_limit, vda_stream **out)
@@ -125,6 +126,24 @@ DWORD vda_stream_read_start(vda_stream *s, size_t len)
   return ERROR_SUCCESS;
 }
 
+bool vda_stream_gather_reads(vda_stream *s, DWORD gap_ms)
+{
+  /* Only the interval: with no total timeout a read with nothing to read
+   * waits (an idle port costs nothing), and MAXDWORD in the interval would
+   * mean "return at once", which Wine and Windows treat differently. */
+  COMMTIMEOUTS t = {.ReadIntervalTimeout = gap_ms};
+  if (gap_ms == MAXDWORD)
+    return false;
+  /* 0 turns it off again: exact-size reads. */
+  s->gathers = SetCommTimeouts(s->handle, &t) && gap_ms > 0;
+  return s->gathers;
+}
+
+bool vda_stream_gathers(const vda_stream *s)
+{
+  return s->gathers;
+}
+
 size_t vda_stream_available(vda_stream *s)
 {
   COMSTAT st;
@@ -167,6 +186,7 @@ DWORD vda_stream_read_finish(vda_stream *s, const unsigned char **data, size_t *
   if (n == 0)
     return ERROR_HANDLE_EOF;
   *got = n;
+  s->stats.read_bytes += n;
   return ERROR_SUCCESS;
 }
 

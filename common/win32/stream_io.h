@@ -1,10 +1,13 @@
 /* A byte stream over an overlapped handle: the virtio-serial port
  * (\\.\Global\com.redhat.spice.0) and the service <-> agent pipe.
  *
- * Reads are exact-size: the caller asks for exactly the bytes its framing
- * needs next (a header, then a body). On Wine's pty a read of N bytes
- * completes only when N bytes arrived, and a real virtio-serial port or a
- * pipe may return fewer: the caller loops on short reads.
+ * Reads are exact-size by default: the caller asks for exactly the bytes
+ * its framing needs next (a header, then a body). On Wine's pty a read of N
+ * bytes completes only when N bytes arrived, and a real virtio-serial port
+ * or a pipe may return fewer: the caller loops on short reads. A serial
+ * device can be told to end a read at a pause instead
+ * (vda_stream_gather_reads): then one read may take whatever the framing
+ * knows is coming, up to a whole buffer.
  *
  * Writes go through a bounded queue with one overlapped write in flight, so
  * an event loop never blocks on a peer that is slow to drain; what queues
@@ -43,6 +46,18 @@ void vda_stream_close(vda_stream *s);
 #define VDA_STREAM_READ_MAX (64 * 1024)
 DWORD vda_stream_read_start(vda_stream *s, size_t len);
 HANDLE vda_stream_read_event(const vda_stream *s);
+/* Serial devices only (Wine's pty): a read then completes when its buffer is
+ * full or when no byte has arrived for gap_ms after the first one
+ * (COMMTIMEOUTS.ReadIntervalTimeout, the same rule on Windows and in Wine).
+ * Without it each read on the pty ends at the tty's 4 KiB buffer or earlier,
+ * and under Wine every read costs several wineserver round trips. False when
+ * the device takes no serial timeouts (a virtio-serial port): reads stay
+ * exact-size there. gap_ms 0 turns it off.
+ * Wine differs: its interval timer can end a read before the first byte,
+ * which vda_stream_read_finish reports as ERROR_TIMEOUT with nothing read
+ * (Windows never does); the caller reads again. */
+bool vda_stream_gather_reads(vda_stream *s, DWORD gap_ms);
+bool vda_stream_gathers(const vda_stream *s);
 /* Bytes that have arrived and wait to be read, as the device reports them
  * (ClearCommError's cbInQue: a serial device such as Wine's pty); 0 when
  * none wait or the device cannot tell (then it is never asked again). A
@@ -77,6 +92,7 @@ DWORD vda_stream_write_continue(vda_stream *s);
  * by the bytes moved to see how many round trips a MiB costs. */
 typedef struct vda_stream_stats {
   unsigned long long reads, writes;
+  unsigned long long read_bytes; /* collected by vda_stream_read_finish */
 } vda_stream_stats;
 vda_stream_stats vda_stream_get_stats(const vda_stream *s);
 

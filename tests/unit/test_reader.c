@@ -111,6 +111,56 @@ static void test_want_exact_reads(void)
   tbuf_free(&w);
 }
 
+/* A read that may take what vda_reader_expected() names (the port's
+ * gathering reads) takes a large message whole, never runs past its end
+ * (that would wait for a pause), and reads small messages exactly. */
+static void test_expected_reads(void)
+{
+  tbuf w = {0};
+  uint8_t b[64] = {0};
+  size_t off = 0, reads = 0, msg_end, big = 200008;
+  uint8_t *clip = calloc(1, big);
+  vda_reader *r = new_reader(NULL);
+
+  CHECK(clip != NULL);
+  if (!clip)
+    return;
+  wire_msg(&w, 1, VD_AGENT_ANNOUNCE_CAPABILITIES, b, gtk_caps(b), 2048);
+  CHECK_EQ(vda_reader_expected(r), 8); /* nothing in progress: exact */
+  CHECK_EQ(vda_reader_push(r, w.p, w.len, &why), VDA_READER_OK);
+  off = w.len;
+  clip[0] = VD_AGENT_CLIPBOARD_SELECTION_CLIPBOARD;
+  vda_put_le32(clip + 4, VD_AGENT_CLIPBOARD_UTF8_TEXT);
+  wire_msg(&w, 1, VD_AGENT_CLIPBOARD, clip, big, 2048);
+  msg_end = w.len;
+  vda_put_le32(b, 10);
+  wire_msg(&w, 2, VD_AGENT_MOUSE_STATE, b, 13, 2048);
+  while (off < w.len) {
+    size_t n = vda_reader_expected(r);
+    CHECK(n >= vda_reader_want(r));
+    if (n > 65536)
+      n = 65536;
+    /* Inside the clipboard message: never past its end. */
+    if (off < msg_end)
+      CHECK(off + n <= msg_end);
+    else
+      CHECK_EQ(n, vda_reader_want(r));
+    CHECK_EQ(vda_reader_push(r, w.p + off, n, &why), VDA_READER_OK);
+    off += n;
+    reads++;
+  }
+  /* Chunk header, the first chunk (it carries the message header), then
+   * 64 KiB at a time: 4 reads for the ~200 KiB that remain; then the mouse
+   * message's header and body. */
+  CHECK_EQ(reads, 2 + 4 + 2);
+  CHECK_EQ(recorder_count(&rec, EV_END), 1);
+  CHECK_EQ(rec.stream_bytes, big - 8);
+  CHECK_EQ(rec.events[rec.n - 1].type, VD_AGENT_MOUSE_STATE);
+  done(r);
+  free(clip);
+  tbuf_free(&w);
+}
+
 static void test_header_split_across_chunks(void)
 {
   tbuf w = {0};
@@ -415,6 +465,7 @@ int main(void)
 {
   RUN_TEST(test_any_split);
   RUN_TEST(test_want_exact_reads);
+  RUN_TEST(test_expected_reads);
   RUN_TEST(test_header_split_across_chunks);
   RUN_TEST(test_interleaved_ports);
   RUN_TEST(test_framing_errors);

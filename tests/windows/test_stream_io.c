@@ -55,6 +55,13 @@ static void test_exact_reads_and_writes(void)
   CHECK_EQ(wait_read(p, &data, &got), ERROR_SUCCESS);
   CHECK_EQ(got, 5);
   CHECK(memcmp(data, "hello", 5) == 0);
+  CHECK_EQ(vda_stream_get_stats(p).reads, 2);
+  CHECK_EQ(vda_stream_get_stats(p).read_bytes, 13);
+
+  /* A pipe (like a virtio-serial port) takes no serial timeouts: its reads
+   * stay exact-size. (The pty's gathering reads are proven end to end.) */
+  CHECK(!vda_stream_gather_reads(p, 2));
+  CHECK(!vda_stream_gathers(p));
 
   /* Oversized and zero reads are refused rather than truncated. */
   CHECK_EQ(vda_stream_read_start(p, VDA_STREAM_READ_MAX + 1), ERROR_INVALID_PARAMETER);
