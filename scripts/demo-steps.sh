@@ -46,9 +46,10 @@ step_install() {
   msiexec_qn msi-install.log /i "$(winpath "$DEMO_MSI")"
   cmp -s "$E2E_INSTALL_DIR/vdservice.exe" "$VDA_VDSERVICE" ||
     e2e_fail "C:\\Program Files\\SPICE Agent\\vdservice.exe missing or not this build"
-  local state
-  state=$(service_state)
-  [ "$state" = RUNNING ] || e2e_fail "service state after the install: $state"
+  # Right after an install Wine's SCM can briefly fail to open the new
+  # service (sc query then says it does not exist): bounded retry.
+  rig_wait_for '[ "$(service_state)" = RUNNING ]' 15 "the service to be RUNNING" ||
+    e2e_fail "service state after the install: $(service_state)"
   rig_wait_agent attached 60 || e2e_fail "the installed service never opened the port"
   e2e_client_sees_agent || e2e_fail "the real client did not see agent-connected"
   echo "service RUNNING; the client sees the agent: $(rig_client caps)"

@@ -76,6 +76,10 @@ for tool in $tools; do
   command -v "$tool" >/dev/null || { echo "demo: '$tool' missing: run scripts/bootstrap.sh" >&2; exit 1; }
 done
 DEMO_MSI=$VDA_MSI_X64
+# The rig's state comes from this run only, never from the caller's
+# environment (a test that runs the demo has a rig of its own).
+unset RIG_TMP RIG_XORG_PID RIG_XORG_LOG RIG_PORT RIG_PTY RIG_LINK RIG_INJECT RIG_HOST_PID \
+  RIG_HOST_N RIG_KEEP RIG_EXTRA_LOGS WINEPREFIX
 
 source "$VDA_SOURCE_DIR/tests/rig/rig.sh"
 source "$VDA_SOURCE_DIR/tests/e2e/e2e-lib.sh"
