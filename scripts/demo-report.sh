@@ -9,7 +9,7 @@
 demo_what() {
   case "$1" in
     install) printf 'install\tmsiexec /i %s /qn' "$(basename "$DEMO_MSI")" ;;
-    resize) printf 'resize\tclient asks %s, %s (no such mode)' "${DEMO_SIZES[*]}" "$DEMO_SIZE_MISSING" ;;
+    resize) printf 'resize\tclient window %s, %s, %s (no such mode)' "${DEMO_SIZES[@]}" "$DEMO_SIZE_MISSING" ;;
     text) printf 'clipboard text\tASCII + non-ASCII (de, ja, ko, he, emoji), both ways' ;;
     png) printf 'clipboard image\ta 97x61 PNG both ways (and a guest DIB)' ;;
     file) printf 'file drop\treport.txt + a 16 MiB file dropped on the client' ;;

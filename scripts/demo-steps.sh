@@ -56,32 +56,31 @@ step_install() {
   demo_note "ok: service RUNNING, agent connected"
 }
 
+# demo_resize N ASK SUCCESS GOT - the client asks for ASK; the agent must
+# answer SUCCESS (true/false) and the guest screen become GOT; screenshot N.
+demo_resize() {
+  local n=$1 ask=$2 success=$3 got=$4 out ok answer=ERROR
+  out=$(rig_client monitors --size "$ask") || e2e_fail "client: $out"
+  echo "$ask (expected: REPLY success=$success, screen $got): $out"
+  ok=$(rig_json 'j["reply"]["success"]' <<<"$out" || true)
+  [ "$ok" = true ] && answer=SUCCESS
+  [ "$ok" = "$success" ] || e2e_fail "$ask: the agent answered $answer; xrandr shows $(rig_screen_size)"
+  rig_wait_for "[ \"\$(rig_screen_size)\" = $got ]" 3 "xrandr to show $got" ||
+    e2e_fail "$ask: REPLY $answer but xrandr shows $(rig_screen_size), expected $got"
+  demo_screenshot "$n" "$got"
+}
+
 step_resize() {
-  local size out ok n=0 done_sizes=()
+  local size n=0 want=$DEMO_SIZE_MISSING nearest
   for size in "${DEMO_SIZES[@]}"; do
     n=$((n + 1))
-    out=$(rig_client monitors --size "$size") || e2e_fail "client: $out"
-    echo "$size: $out"
-    ok=$(rig_json 'j["reply"]["success"]' <<<"$out" || true)
-    [ "$ok" = true ] || e2e_fail "$size: the agent answered ERROR; xrandr shows $(rig_screen_size)"
-    rig_wait_for "[ \"\$(rig_screen_size)\" = $size ]" 3 "xrandr to show $size" ||
-      e2e_fail "$size: REPLY SUCCESS but xrandr shows $(rig_screen_size)"
-    demo_screenshot "$n" "$size"
-    done_sizes+=("$size")
+    demo_resize "$n" "$size" true "$size"
   done
   # A size no mode has: the largest listed mode that fits, and an honest
   # REPLY ERROR (the client learns it did not get what it asked for).
-  local want=$DEMO_SIZE_MISSING nearest
   nearest=$(demo_nearest_mode "$want") || e2e_fail "no listed mode fits in $want"
-  n=$((n + 1))
-  out=$(rig_client monitors --size "$want") || e2e_fail "client: $out"
-  echo "$want (not a mode; nearest listed $nearest): $out"
-  ok=$(rig_json 'j["reply"]["success"]' <<<"$out" || true)
-  [ "$ok" = false ] || e2e_fail "$want is no mode but the agent answered SUCCESS"
-  rig_wait_for "[ \"\$(rig_screen_size)\" = $nearest ]" 3 "xrandr to show $nearest" ||
-    e2e_fail "$want: expected the nearest mode $nearest, xrandr shows $(rig_screen_size)"
-  demo_screenshot "$n" "$nearest"
-  demo_note "ok: ${done_sizes[*]} exact; $want -> nearest mode $nearest (REPLY ERROR, as expected)"
+  demo_resize $((n + 1)) "$want" false "$nearest"
+  demo_note "ok: ${DEMO_SIZES[*]} exact; $want -> nearest mode $nearest (REPLY ERROR, as expected)"
 }
 
 step_text() {
