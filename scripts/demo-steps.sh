@@ -13,6 +13,7 @@ DEMO_SIZES=(1287x803 1920x1080)
 DEMO_SIZE_MISSING=1700x950
 # The guest's mode list (the test plays the display driver). Common window
 # sizes, so a person's remote-viewer window (--keep) finds a close mode.
+# shellcheck disable=SC2034 # used by demo.sh and demo-report.sh
 DEMO_MODES=(800x600 1024x768 1280x720 1280x800 1287x803 1366x768 1440x900 1600x900
   1680x1050 1920x1080 1920x1200 2560x1440)
 

@@ -61,7 +61,8 @@ if [ "$build" = 1 ]; then
   export VDA_RIG_HOST=$root/build/win64/_rig/spice-host
   export VDA_VDSERVICE=$root/build/win64/vdservice/vdservice.exe
   export VDA_VDAGENT=$root/build/win64/vdagent/vdagent.exe
-  export VDA_MSI_X64=$root/build/win64/installer/spice-agent-$(tr -d '[:space:]' <VERSION)-x64.msi
+  version=$(tr -d '[:space:]' <VERSION)
+  export VDA_MSI_X64=$root/build/win64/installer/spice-agent-$version-x64.msi
   echo "   built in $build_s s (log $DEMO_OUT/build.log)"
 fi
 for v in VDA_SOURCE_DIR VDA_RIG_HOST VDA_VDSERVICE VDA_VDAGENT VDA_MSI_X64; do
