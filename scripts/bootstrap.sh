@@ -20,6 +20,8 @@ PACKAGES=(
   libx11-dev libxext-dev libxdamage-dev x11-apps
   # installer
   msitools wixl
+  # a real SPICE client for a person (scripts/demo.sh --keep: remote-viewer)
+  virt-viewer
   # misc used by tests
   socat procps valgrind
   # a sound server with a null sink, so Wine's mmdevapi has audio endpoints, and

@@ -27,6 +27,12 @@ e2e_pass() {
 # e2e_setup: tmpdir, fresh prefix, host; logs printed on failure.
 e2e_setup() {
   trap 'rc=$?; [ $rc -ne 0 ] && rig_dump_logs; e2e_umount; rig_cleanup; exit $rc' EXIT
+  e2e_start_rig "$@"
+}
+
+# e2e_start_rig: e2e_setup without its EXIT trap, for a caller (the demo)
+# that stops everything in its own.
+e2e_start_rig() {
   rig_tmpdir >/dev/null
   # E2E_WITH_X=1: the guest gets a real display (Xorg dummy driver) whose
   # modes the test controls, as a display driver would.

@@ -15,6 +15,7 @@
 set -euo pipefail
 source "$VDA_SOURCE_DIR/tests/rig/rig.sh"
 source "$VDA_SOURCE_DIR/tests/e2e/e2e-lib.sh"
+source "$VDA_SOURCE_DIR/tests/e2e/msi-lib.sh"
 
 for v in VDA_MSI_X64 VDA_MSI_X64_NEXT VDA_MSI_NEXT_VERSION VDA_VERSION; do
   [ -n "${!v:-}" ] || e2e_fail "$v is not set (run through ctest in the win64 build)"
@@ -24,36 +25,6 @@ for f in "$VDA_MSI_X64" "$VDA_MSI_X64_NEXT"; do
 done
 UNINSTALL_KEY='HKLM\Software\Microsoft\Windows\CurrentVersion\Uninstall'
 SERVICE_KEY='HKLM\System\CurrentControlSet\Services\spice-agent'
-
-# wcap TIMEOUT ARGS...: run `wine ARGS...` and print its output. Through a
-# file, never a pipe: Wine daemons (services.exe, winedevice.exe) started by
-# the command inherit its stdout and would hold a pipe open forever.
-wcap() {
-  local t=$1 f="$RIG_TMP/wcap.out" rc=0
-  shift
-  timeout "$t" wine "$@" </dev/null >"$f" 2>&1 || rc=$?
-  tr -d '\r' <"$f"
-  return "$rc"
-}
-
-# winpath PATH: the Z: path of a Linux path (no wine call, so no pipe).
-winpath() { local p=${1//\//\\}; echo "Z:$p"; }
-
-now() { echo "${EPOCHREALTIME/[.,]/}"; }
-secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", (b - a) / 1e6 }'; }
-
-# msiexec ARGS... LOGNAME: run msiexec /qn with a verbose log; fail on a
-# non-zero result (printing the log's errors).
-msiexec_qn() {
-  local log="$RIG_TMP/$1" rc=0
-  shift
-  timeout 300 wine msiexec "$@" /qn /l*v "$(winpath "$log")" \
-    </dev/null >>"$RIG_TMP/msiexec.out" 2>&1 || rc=$?
-  if [ "$rc" -ne 0 ]; then
-    grep -aiE "error|return value 3|failed" "$log" 2>/dev/null | tail -n 20 >&2 || true
-    e2e_fail "msiexec $* returned $rc (log $log)"
-  fi
-}
 
 # products: "ProductCode|DisplayName|DisplayVersion" per ARP entry named SPICE Agent.
 products() {
@@ -72,29 +43,6 @@ products() {
   return 0
 }
 
-# service_state: RUNNING / STOPPED / ... / NONE (not installed), from sc query.
-service_state() {
-  local out
-  out=$(wcap 30 sc query spice-agent) || true
-  if grep -q "STATE" <<<"$out"; then
-    sed -n 's/.*STATE *: *[0-9]* *\([A-Z_]*\).*/\1/p' <<<"$out" | head -n 1
-  else
-    echo NONE
-  fi
-}
-
-# agent_pids: Linux PIDs of vdservice.exe / vdagent.exe processes of THIS
-# prefix (Wine processes are Linux processes whose command line is the
-# Windows path; the prefix is in their environment).
-agent_pids() {
-  local p
-  for p in /proc/[0-9]*; do
-    tr '\0' '\n' <"$p/cmdline" 2>/dev/null | grep -qiE '(vdservice|vdagent)\.exe' || continue
-    tr '\0' '\n' <"$p/environ" 2>/dev/null | grep -qxF "WINEPREFIX=$WINEPREFIX" || continue
-    echo "${p#/proc/}"
-  done
-}
-
 agent_attaches() { grep -c '^AGENT attached' "$RIG_HOST_OUT" || true; }
 
 client_connected() {
@@ -109,20 +57,6 @@ e2e_setup
 ln -sfn "$WINEPREFIX/drive_c/users/Public/SPICE Agent" "$RIG_TMP/agent-logs-public"
 RIG_EXTRA_LOGS="$RIG_EXTRA_LOGS $RIG_TMP/agent-logs-public/vdservice.log $RIG_TMP/msi-install.log $RIG_TMP/msi-reinstall.log $RIG_TMP/msi-upgrade.log $RIG_TMP/msi-uninstall.log $RIG_TMP/msiexec.out"
 export RIG_EXTRA_LOGS
-# service_log: the service's log. C:\ProgramData\SPICE Agent on Windows; under
-# Wine 8 a service's %ProgramData% can be C:\users\Public (services.exe's
-# environment), so look in both and use the one the service wrote.
-service_log() {
-  local f
-  for f in "$E2E_LOG_DIR/vdservice.log" "$WINEPREFIX/drive_c/users/Public/SPICE Agent/vdservice.log"; do
-    if [ -f "$f" ] && grep -q "service started" "$f"; then
-      echo "$f"
-      return
-    fi
-  done
-  echo "$E2E_LOG_DIR/vdservice.log"
-}
-
 # ------------------------------------------------------------------ install
 [ "$(service_state)" = NONE ] || e2e_fail "spice-agent exists before the install"
 t0=$(now)

@@ -14,6 +14,11 @@
 #define GATHER_MS 1000u
 #define SHOW_MS 15000u
 #define NAMES_MAX 4
+/* How long the agent's exit waits for the notification thread. The service
+ * gives the whole agent 2 s to exit before it terminates it, and the shell
+ * may not answer Shell_NotifyIconW(NIM_DELETE) that fast: under Wine with a
+ * display, once a balloon was shown, it had not answered after 2 s. */
+#define STOP_WAIT_MS 500u
 
 struct vda_xfer_notify {
   DWORD mode;
@@ -184,7 +189,14 @@ void vda_xfer_notify_stop(vda_xfer_notify *n)
     return;
   if (n->hwnd)
     PostMessageW(n->hwnd, WM_CLOSE, 0, 0);
-  WaitForSingleObject(n->thread, 5000);
+  if (WaitForSingleObject(n->thread, STOP_WAIT_MS) != WAIT_OBJECT_0) {
+    /* The thread is still inside the shell and still uses n: leave both to
+     * the process exit, which follows (the agent stops only to exit). */
+    LOG_WARN("notifications: the shell did not remove the tray icon within %u ms; "
+             "exiting without waiting for it",
+             STOP_WAIT_MS);
+    return;
+  }
   CloseHandle(n->thread);
   CloseHandle(n->ready);
   if (n->token)
