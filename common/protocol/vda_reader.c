@@ -147,7 +147,12 @@ size_t vda_reader_expected(const vda_reader *r)
   /* Between chunks, want already is the next chunk's header. */
   if (r->chunk_left == 0)
     headers--;
-  return want + longest + headers * VDA_CHUNK_HEADER_SIZE;
+  /* And the next message's first chunk: a large message is most often one
+   * of a run (a file's data, a long paste), and a read that ends exactly at
+   * the message's end would take the next one's header in small reads. At
+   * most one pause when nothing follows. */
+  return want + longest + headers * VDA_CHUNK_HEADER_SIZE + VDA_CHUNK_HEADER_SIZE +
+         VDA_CHUNK_MAX_PAYLOAD;
 }
 
 void vda_reader_reset(vda_reader *r)

@@ -101,11 +101,12 @@ void vda_reader_free(vda_reader *r);
  * vda_reader_reset(). */
 size_t vda_reader_want(const vda_reader *r);
 
-/* Bytes the framing knows are on their way: the rest of the current chunk
- * (or chunk header) and of the longest message in progress, with a chunk
- * header per 2048 bytes of it (the chunk size every SPICE client uses). At
- * least vda_reader_want(); a reader that may ask for more than the framing
- * needs (a read that ends at a pause) asks for this much. */
+/* Bytes worth asking for when a read may end at a pause: the rest of the
+ * current chunk (or chunk header) and of the longest message in progress,
+ * with a chunk header per 2048 bytes of it (the chunk size every SPICE
+ * client uses), plus one chunk of the message that follows (large messages
+ * come in runs). Just vda_reader_want() when no message is in progress, so
+ * small messages never wait for a pause. */
 size_t vda_reader_expected(const vda_reader *r);
 
 /* Consume len bytes (any split). On RESYNC, *why (if why non-NULL) gets a
