@@ -181,5 +181,5 @@ flat 5 "$SOAK_MAX_HANDLES" "vdservice handles" || fails=1
 flat 6 1000000 "vdagent handles (raw, not judged: Wine's mode change in it)" || true
 flat 8 "$SOAK_MAX_HANDLES" "vdagent handles less Wine's $per_cds per resize" || fails=1
 [ "$fails" = 0 ] || e2e_fail "memory or handles not flat over $round rounds (limits: $SOAK_MAX_RSS_KIB KiB, $SOAK_MAX_HANDLES handles)"
-e2e_pass "soak $SOAK_SECONDS s: $round rounds (resize, clipboard both ways, file copy), $resets port resets; RSS and handles flat; clipboard and file transfer work at the end"
+e2e_pass "soak $SOAK_SECONDS s: $round rounds ($SOAK_STEPS), $resets port resets; RSS and handles flat; clipboard and file transfer work at the end"
 e2e_stop_service
