@@ -44,8 +44,7 @@ for run in 1 2 3; do
 done
 e2e_stop_service
 # The service's own count of its port reads (logged when it closes the port).
-port_reads=$(grep -E 'closing port: service stopping \([0-9]+ reads took [0-9]+ bytes\)' \
-  "$E2E_LOG_DIR/vdservice.log" | tail -n 1 | sed -E 's/.*\(([0-9]+) reads took ([0-9]+) bytes\).*/\1 \2/')
+port_reads=$(e2e_port_reads)
 [ -n "$port_reads" ] || e2e_fail "the service logged no read figures"
 
 # The floor: the null agent on a fresh host, same client code.
