@@ -65,7 +65,11 @@ now_s() { echo $(( ${EPOCHREALTIME/[.,]/} / 1000000 )); }
 rss_kib() { awk '/VmRSS/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
 
 samples="$RIG_TMP/soak-samples.tsv"
-echo -e "t_s\tround\tsvc_rss_kib\tagent_rss_kib\tsvc_handles\tagent_handles\tresizes" >"$samples"
+echo -e "t_s\tround\tsvc_rss_kib\tagent_rss_kib\tsvc_handles\tagent_handles\tresizes\tapplies" >"$samples"
+# Column "applies": the agent's apply lines so far (spice-gtk sends a second,
+# equal MONITORS_CONFIG for most resizes; that apply changes nothing).
+# Per round, the agent's handles by object type index (to tell what a step made).
+types="$RIG_TMP/soak-agent-types.tsv"
 sample() {
   local h sh ah
   h=$(timeout 30 wine 'C:\handle_probe.exe' "$svc_wpid" "$agent_wpid" 2>>"$RIG_TMP/probe.log" \
@@ -73,7 +77,8 @@ sample() {
   sh=$(awk -v p="$svc_wpid" '$1 == p {print $2}' <<<"$h")
   ah=$(awk -v p="$agent_wpid" '$1 == p {print $2}' <<<"$h")
   [ -n "$sh" ] && [ -n "$ah" ] || e2e_fail "handle_probe gave no counts: $h"
-  echo -e "$(($(now_s) - start))\t$1\t$(rss_kib "$svc")\t$(rss_kib "$agent")\t$sh\t$ah\t$resizes" \
+  awk -v p="$agent_wpid" -v r="$1" '$1 == p {print r "\t" $3}' <<<"$h" >>"$types"
+  echo -e "$(($(now_s) - start))\t$1\t$(rss_kib "$svc")\t$(rss_kib "$agent")\t$sh\t$ah\t$resizes\t$(e2e_count 'monitors config: arrival to' "$E2E_LOG_DIR/vdagent.log")" \
     >>"$samples"
 }
 
@@ -139,6 +144,9 @@ wine_cost() {
   out=$(timeout 120 wine 'C:\resize_probe.exe' "$1" "$PROBE_ROUNDS" "${SIZES[0]}" "${SIZES[1]}" \
     2>>"$RIG_TMP/probe.log" | tr -d '\r') \
     || e2e_fail "resize_probe $1 failed: $(tail -n 2 "$RIG_TMP/probe.log")"
+  # What the rounds left behind, named (type index, object name), for the log.
+  awk -v s="$1" '$1 == "new" { print "resize_probe " s " left: type " $2 " " substr($0, index($0, $3)) }' \
+    <<<"$out" >&2
   awk -v s="$1" -v n="$PROBE_ROUNDS" '$1 == s && $2 == n && $4 > 0 { printf "%.3f\n", ($4 - $3) / n; f = 1 }
     END { exit f ? 0 : 1 }' <<<"$out" || e2e_fail "resize_probe $1 gave no counts: $out"
 }
@@ -157,6 +165,18 @@ fi
 awk -F'\t' -v OFS='\t' -v p="$per_cds" 'NR == 1 { print $0, "agent_net" ; next }
   { print $0, sprintf("%.0f", $6 - p * $7) }' "$samples" >"$samples.net" && mv "$samples.net" "$samples"
 column -t "$samples"
+# Every round where the agent's net count stepped: which object types changed
+# (type index: +n), beside what the round's resize alone makes.
+awk -F'\t' 'FNR == 1 && NR == 1 { next }
+  NR == FNR { net[$2] = $9; next }
+  { split($2, kv, ","); delete cur; for (i in kv) { split(kv[i], p, ":"); cur[p[1]] = p[2] }
+    r = $1
+    if (r in net && (r - 1) in net && net[r] != net[r - 1]) {
+      line = ""; for (k in cur) if (cur[k] != prev[k]) line = line " " k ":" sprintf("%+d", cur[k] - prev[k])
+      for (k in prev) if (!(k in cur)) line = line " " k ":" sprintf("%+d", -prev[k])
+      printf "round %d: vdagent net handles %s -> %s; types (index:change):%s\n", r, net[r - 1], net[r], line
+    }
+    delete prev; for (k in cur) prev[k] = cur[k] }' "$samples" "$types"
 [ "$round" -gt $((WARMUP_ROUNDS + 3)) ] || e2e_fail "only $round rounds: too few samples to judge"
 [ "$resets" -ge 1 ] || e2e_fail "no port reset happened"
 
@@ -179,7 +199,7 @@ flat 3 "$SOAK_MAX_RSS_KIB" "vdservice RSS KiB" || fails=1
 flat 4 "$SOAK_MAX_RSS_KIB" "vdagent RSS KiB" || fails=1
 flat 5 "$SOAK_MAX_HANDLES" "vdservice handles" || fails=1
 flat 6 1000000 "vdagent handles (raw, not judged: Wine's mode change in it)" || true
-flat 8 "$SOAK_MAX_HANDLES" "vdagent handles less Wine's $per_cds per resize" || fails=1
+flat 9 "$SOAK_MAX_HANDLES" "vdagent handles less Wine's $per_cds per resize" || fails=1
 [ "$fails" = 0 ] || e2e_fail "memory or handles not flat over $round rounds (limits: $SOAK_MAX_RSS_KIB KiB, $SOAK_MAX_HANDLES handles)"
 e2e_pass "soak $SOAK_SECONDS s: $round rounds ($SOAK_STEPS), $resets port resets; RSS and handles flat; clipboard and file transfer work at the end"
 e2e_stop_service

@@ -3,7 +3,13 @@
  * holds for each process, as Task Manager's "Handles" column shows on
  * Windows, not the host's fd count.
  *
- *   wine handle_probe.exe PID...      one line per pid: "PID COUNT"
+ *   wine handle_probe.exe PID...      one line per pid: "PID COUNT TYPES"
+ *
+ * TYPES is "index:count,..." over the table's object type indexes (what kind
+ * of object each handle is), so a soak that sees a count step can tell which
+ * kind of object was made (under Wine 8 the index is the position in
+ * NtQueryObject(ObjectTypesInformation)'s list, Key being 19; resize_probe
+ * names the handles themselves).
  *
  * The count comes from the system handle table
  * (NtQuerySystemInformation(SystemExtendedHandleInformation)), which Wine
@@ -17,6 +23,23 @@
 #include <windows.h>
 
 #include "handle_count.h"
+
+#define MAX_TYPES 256
+
+static void print_types(const handle_table *t, ULONG_PTR pid)
+{
+  unsigned long n[MAX_TYPES] = {0};
+  const char *sep = "";
+  for (ULONG_PTR k = 0; k < t->count; k++)
+    if (t->entries[k].pid == pid)
+      n[t->entries[k].type % MAX_TYPES]++;
+  for (unsigned i = 0; i < MAX_TYPES; i++)
+    if (n[i]) {
+      printf("%s%u:%lu", sep, i, n[i]);
+      sep = ",";
+    }
+  putchar('\n');
+}
 
 int wmain(int argc, wchar_t **argv);
 int wmain(int argc, wchar_t **argv)
@@ -40,7 +63,8 @@ int wmain(int argc, wchar_t **argv)
       rc = 1;
       continue;
     }
-    printf("%lu %lu\n", (unsigned long)pid, count);
+    printf("%lu %lu ", (unsigned long)pid, count);
+    print_types(t, pid);
   }
   free(t);
   return rc;

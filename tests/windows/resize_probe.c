@@ -9,12 +9,15 @@
  * itself costs), apply (the agent's whole apply through vda_display_apply),
  * enum (enumeration only), layout (the mouse layout read), user (the
  * FollowClientWindow switch read), desktop (the input desktop follow).
- * Output: "STEP N before after" and one "i count" line per round. */
+ * Output: one "i count" line per round, then up to 8 "new TYPE NAME" lines for
+ * handles the rounds left behind (object type index and name, so what Wine
+ * made can be named), then "STEP N before after" last. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
 #include <windows.h>
+#include <winternl.h>
 
 #include "display_user.h"
 #include "handle_count.h"
@@ -75,6 +78,47 @@ static bool one_step(const wchar_t *step, vda_display_win *w, const wchar_t *siz
   return false;
 }
 
+typedef LONG(WINAPI *query_object_fn)(HANDLE, ULONG, PVOID, ULONG, PULONG);
+#define OBJECT_NAME_INFORMATION_CLASS 1
+#define MAX_NEW_SHOWN 8
+
+static bool had(const handle_table *t, DWORD pid, ULONG_PTR h)
+{
+  for (ULONG_PTR k = 0; k < t->count; k++)
+    if (t->entries[k].pid == pid && t->entries[k].handle == h)
+      return true;
+  return false;
+}
+
+/* The own handles in `now` that `then` did not hold, with type and name. */
+static void show_new(const handle_table *then, const handle_table *now)
+{
+  query_object_fn query = (query_object_fn)(void (*)(void))GetProcAddress(
+      GetModuleHandleW(L"ntdll.dll"), "NtQueryObject");
+  DWORD pid = GetCurrentProcessId();
+  union {
+    OBJECT_NAME_INFORMATION info;
+    unsigned char bytes[2048];
+  } name;
+  unsigned shown = 0;
+  for (ULONG_PTR k = 0; k < now->count && shown < MAX_NEW_SHOWN; k++) {
+    const handle_entry *e = &now->entries[k];
+    ULONG need = 0;
+    if (e->pid != pid || had(then, pid, e->handle))
+      continue;
+    memset(&name, 0, sizeof(name));
+    if (!query ||
+        query((HANDLE)e->handle, OBJECT_NAME_INFORMATION_CLASS, &name, sizeof(name) - 2, &need) <
+            0 ||
+        !name.info.Name.Buffer)
+      printf("new %u (no name)\n", (unsigned)e->type);
+    else
+      printf("new %u %.*ls\n", (unsigned)e->type, (int)(name.info.Name.Length / sizeof(WCHAR)),
+             name.info.Name.Buffer);
+    shown++;
+  }
+}
+
 int wmain(int argc, wchar_t **argv);
 int wmain(int argc, wchar_t **argv)
 {
@@ -92,6 +136,7 @@ int wmain(int argc, wchar_t **argv)
     fprintf(stderr, "resize_probe: %ls failed in the warm-up round\n", argv[1]);
     return 1;
   }
+  handle_table *then = vda_handle_table_read(), *now;
   before = handles();
   for (long i = 0; i < n; i++) {
     if (!one_step(argv[1], &w, argv[3 + (i % 2)], sw[i % 2], sh[i % 2])) {
@@ -101,6 +146,11 @@ int wmain(int argc, wchar_t **argv)
     printf("%ld %lu\n", i, handles());
   }
   after = handles();
+  now = vda_handle_table_read();
+  if (then && now)
+    show_new(then, now);
+  free(then);
+  free(now);
   printf("%ls %ld %lu %lu\n", argv[1], n, before, after);
   return 0;
 }
