@@ -124,6 +124,24 @@ size_t vda_utf16_to_utf8_ex(const uint16_t *in, size_t n_units, uint8_t *out, si
   size_t i = 0;
 
   while (i < n_units && in[i] != 0) {
+    /* An ASCII run: one byte per unit, no encoding (as in the other
+     * direction). */
+    if (in[i] < 0x80u) {
+      size_t end = i;
+      while (end < n_units && in[end] != 0 && in[end] < 0x80u)
+        end++;
+      size_t run = end - i;
+      need = need > SIZE_MAX - run ? SIZE_MAX : need + run;
+      if (!full) {
+        size_t fit = out_cap - wrote < run ? out_cap - wrote : run;
+        for (size_t k = 0; k < fit; k++)
+          out[wrote + k] = (uint8_t)in[i + k];
+        wrote += fit;
+        full = fit < run;
+      }
+      i = end;
+      continue;
+    }
     uint32_t u = in[i++];
     uint32_t cp = u;
     if (u >= 0xD800u && u <= 0xDBFFu) {
