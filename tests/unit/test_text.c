@@ -217,6 +217,41 @@ static void test_truncation(void)
   CHECK_EQ(wr, 0);
 }
 
+static void test_ascii_runs(void)
+{
+  /* An ASCII run cut by the room: the units that fit, then the NUL; the
+   * count is still the whole conversion's. */
+  static const uint8_t s[] = "abcdef";
+  uint16_t w[8] = {7, 7, 7, 7, 7, 7, 7, 7};
+  CHECK_EQ(vda_utf8_to_utf16(s, 6, w, 4), 6);
+  CHECK_EQ(w[0], 'a');
+  CHECK_EQ(w[2], 'c');
+  CHECK_EQ(w[3], 0);
+  CHECK_EQ(w[4], 7);
+  /* Runs between a multi-byte sequence and an invalid byte, and a run
+   * that ends at a NUL. */
+  static const uint8_t m[] = "ab\xC3\xA9"
+                             "cd\xFF"
+                             "e\0f";
+  static const uint16_t want[] = {'a', 'b', 0xE9, 'c', 'd', VDA_REPLACEMENT_CHAR, 'e', 0};
+  CHECK_EQ(vda_utf8_to_utf16(m, sizeof(m) - 1, w, 8), 7);
+  CHECK(memcmp(w, want, sizeof(want)) == 0);
+
+  /* The other direction: a run cut by out_cap, and runs around a
+   * surrogate pair and a lone surrogate. */
+  static const uint16_t a[] = {'a', 'b', 'c', 'd'};
+  uint8_t b[12];
+  size_t wr = 99;
+  memset(b, 0x55, sizeof(b));
+  CHECK_EQ(vda_utf16_to_utf8_ex(a, 4, b, 3, &wr), 4);
+  CHECK_EQ(wr, 3);
+  CHECK(memcmp(b, "abc\x55", 4) == 0);
+  static const uint16_t p[] = {'x', 0xD83D, 0xDE00, 'y', 0xDC00, 'z'};
+  CHECK_EQ(vda_utf16_to_utf8_ex(p, 6, b, sizeof(b), &wr), 10);
+  CHECK_EQ(wr, 10);
+  CHECK(memcmp(b, "x\xF0\x9F\x98\x80y\xEF\xBF\xBDz", 10) == 0);
+}
+
 static void test_round_trips(void)
 {
   round_trip("");
@@ -259,6 +294,7 @@ int main(void)
   RUN_TEST(test_embedded_nul);
   RUN_TEST(test_lone_surrogates);
   RUN_TEST(test_truncation);
+  RUN_TEST(test_ascii_runs);
   RUN_TEST(test_round_trips);
   return vda_test_report("text");
 }
