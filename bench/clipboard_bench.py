@@ -3,7 +3,7 @@
 Usage:
   clipboard_bench.py agent PORT WORKDIR         our agent in Wine, X programs on the guest side
   clipboard_bench.py null PORT WORKDIR NULLLOG  the null agent (drains the port) on the guest side
-Cases: text 10 MiB and 100 MiB, and a 3840x2160 screenshot (PNG), each way.
+Cases: text 20 MiB and 100 MiB, and a 3840x2160 screenshot (PNG), each way.
 Prints one JSON object {case: seconds}."""
 import json
 import os
@@ -131,7 +131,7 @@ def main():
     cmd = sys.argv[1]
     if cmd == "gen":
         work = sys.argv[2]
-        open(os.path.join(work, "text10"), "wb").write(text(10 * MIB))
+        open(os.path.join(work, "text20"), "wb").write(text(20 * MIB))
         open(os.path.join(work, "text100"), "wb").write(text(100 * MIB, newlines=False))
         open(os.path.join(work, "shot.png"), "wb").write(screenshot_png())
         open(os.path.join(work, "shot.bmp"), "wb").write(screenshot_bmp())
