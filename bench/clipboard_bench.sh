@@ -23,16 +23,41 @@ declare -A t
 run() { "${py[@]}" "$@" 2>>"$RIG_TMP/client.log" || e2e_fail "benchmark step failed: $*"; }
 # t[KEY]: one figure per run, comma-separated.
 add() { t[$1]+="${t[$1]:+,}$2"; }
+# Where the time goes: CPU ticks of each process on the path over one case
+# (the first run's 100 MiB text cases). explorer.exe holds Wine's X clipboard
+# bridge; "client" is the benchmark client with the X programs it ran.
+agent_pid=$(e2e_wine_pids vdagent.exe)
+svc_pid=$(e2e_wine_pids vdservice.exe)
+path_procs="vdagent:$agent_pid vdservice:$svc_pid wineserver:$(e2e_wine_pids wineserver | head -1)"
+path_procs+=" explorer:$(e2e_wine_pids explorer.exe | head -1) spice-host:$RIG_HOST_PID Xorg:$RIG_XORG_PID"
+cpu_snap() {
+  local e
+  for e in $1; do echo -n "${e%%:*}:$(e2e_cpu_sum ${e#*:}) "; done
+  echo "client:$(e2e_cpu_children)"
+}
+# timed KEY PROCS ARGS...: the case's time into t[KEY]; with PROCS, also
+# cpu_KEY="name:ticks ..." over the case.
+declare -A cpu
+timed() {
+  local k=$1 procs=$2 a b v
+  shift 2
+  a=$(cpu_snap "$procs")
+  v=$(run "$@")
+  b=$(cpu_snap "$procs")
+  add "$k" "$v"
+  [ -n "$procs" ] || return 0
+  cpu[$k]=$(paste -d' ' <(tr ' ' '\n' <<<"$a") <(tr ' ' '\n' <<<"$b") \
+    | awk -F'[: ]' 'NF == 4 { printf "%s:%d ", $1, $4 - $2 }')
+}
 for r in $(seq "$RUNS"); do
+  p=""; [ "$r" = 1 ] && p=$path_procs
   add c2g_t20 "$(run c2g-agent "$RIG_PORT" 1 "$w/text20")"
   add g2c_t20 "$(run g2c-agent "$RIG_PORT" 1 "$w/text20")"
-  add c2g_t100 "$(run c2g-agent "$RIG_PORT" 1 "$w/text100")"
-  add g2c_t100 "$(run g2c-agent "$RIG_PORT" 1 "$w/text100")"
+  timed c2g_t100 "$p" c2g-agent "$RIG_PORT" 1 "$w/text100"
+  timed g2c_t100 "$p" g2c-agent "$RIG_PORT" 1 "$w/text100"
   add c2g_img "$(run c2g-agent "$RIG_PORT" 2 "$w/shot.png" image/bmp)"
   add g2c_img "$(run g2c-agent "$RIG_PORT" 2 "$w/shot.bmp" image/bmp)"
 done
-agent_pid=$(e2e_wine_pids vdagent.exe)
-svc_pid=$(e2e_wine_pids vdservice.exe)
 agent_hwm=$(awk '/VmHWM/ {print $2}' "/proc/$agent_pid/status")
 svc_hwm=$(awk '/VmHWM/ {print $2}' "/proc/$svc_pid/status")
 e2e_stop_service
@@ -49,20 +74,25 @@ null() { # null TAG ARGS... : run the null agent in the background
   NULL_PID=$!
   rig_wait_agent attached 20 || e2e_fail "null agent did not open the port"
 }
+# The floor's processes for the first run's 100 MiB cases (after null()).
+floor_procs() { [ "$2" = 1 ] && [ "$1" = t100 ] && echo "null-agent:$NULL_PID spice-host:$RIG_HOST_PID"; true; }
 for r in $(seq "$RUNS"); do
   for c in "t20 1 text20" "t100 1 text100" "img 2 shot.png"; do
     set -- $c
     null "c2g-$1-$r" --fetch-type "$2"
-    add "null_c2g_$1" "$(run c2g-null "$RIG_PORT" "$2" "$w/$3" "$RIG_TMP/null-c2g-$1-$r.log")"
+    timed "null_c2g_$1" "$(floor_procs "$1" "$r")" c2g-null "$RIG_PORT" "$2" "$w/$3" "$RIG_TMP/null-c2g-$1-$r.log"
     rig_kill_pid "$NULL_PID"; rig_wait_agent detached 10
     null "g2c-$1-$r" --grab-file "$w/$3" --grab-type "$2" --no-fetch-clipboard
-    add "null_g2c_$1" "$(run g2c-null "$RIG_PORT" "$2" -)"
+    timed "null_g2c_$1" "$(floor_procs "$1" "$r")" g2c-null "$RIG_PORT" "$2" -
     rig_kill_pid "$NULL_PID"; rig_wait_agent detached 10
   done
 done
 
 T20=$(stat -c %s "$w/text20"); T100=$(stat -c %s "$w/text100"); PNG=$(stat -c %s "$w/shot.png")
 BENCH_VALUES=$(for k in "${!t[@]}"; do echo "$k=${t[$k]}"; done)
+BENCH_CPU=$(for k in "${!cpu[@]}"; do echo "$k=${cpu[$k]// /,}"; done)
+HZ=$(getconf CLK_TCK)
+export BENCH_CPU HZ
 export BENCH_VALUES T20 T100 RUNS PNG agent_hwm svc_hwm
 /usr/bin/python3 - "$md" <<'PY'
 import os, subprocess, sys, time
@@ -96,6 +126,21 @@ for key in ("t20", "t100", "img"):
 ahwm, shwm = int(os.environ["agent_hwm"]) / 1024, int(os.environ["svc_hwm"]) / 1024
 lines += ["", "Peak memory after all cases (VmHWM of the Wine processes, largest transfer 100 MiB):",
           "vdagent.exe %.0f MiB (%.2f MiB per MiB transferred), vdservice.exe %.0f MiB (%.3f MiB per MiB)." % (ahwm, ahwm / 100, shwm, shwm / 100)]
+hz = int(os.environ["HZ"])
+cpu = {}
+for l in os.environ["BENCH_CPU"].split():
+    k, v = l.split("=", 1)
+    cpu[k] = [(n, int(x) / hz) for n, x in (e.split(":") for e in v.split(",") if e)]
+lines += ["", "Where the time goes (CPU seconds of each process over the first run's 100 MiB text case; "
+          "explorer.exe holds Wine's X clipboard bridge, client = the spice-gtk client with the X programs it ran):", ""]
+for d, label in (("c2g", "client -> guest"), ("g2c", "guest -> client")):
+    for who, k in (("agent", "%s_t100" % d), ("floor", "null_%s_t100" % d)):
+        if k in cpu:
+            wall = runs[k][0]
+            lines.append("- %s, %s (%.2f s wall): %s" % (label, who, wall, ", ".join("%s %.2f" % e for e in cpu[k])))
+            if who == "floor":
+                na = dict(cpu[k]).get("null-agent", 0.0)
+                lines.append("  (the null agent itself: %.0f%% of one core, so it is not the bottleneck)" % (100 * na / wall))
 sys.path.insert(0, os.path.join(os.environ["VDA_SOURCE_DIR"], "bench"))
 from md_section import write_section
 write_section(md, "clipboard", lines)

@@ -14,7 +14,6 @@ source "$VDA_SOURCE_DIR/tests/e2e/e2e-lib.sh"
 md=${1:-$VDA_SOURCE_DIR/docs/BENCHMARKS.md}
 SIZE=${XFER_BENCH_BYTES:-1073741824}
 copy() { /usr/bin/python3 "$VDA_SOURCE_DIR/tests/e2e/file_xfer.py" "$RIG_PORT" copy "$@" 2>>"$RIG_TMP/client.log"; }
-ticks() { local t=0 p; for p in "$@"; do t=$((t + $(e2e_cpu_ticks "$p"))); done; echo "$t"; }
 
 E2E_WITH_X=1 e2e_setup
 for m in 1287x803 1600x900; do rig_add_mode "$m"; done
@@ -28,9 +27,9 @@ agent=$(e2e_wine_pids vdagent.exe); svc=$(e2e_wine_pids vdservice.exe)
 wsrv=$(e2e_wine_pids wineserver | head -1)
 host=$RIG_HOST_PID
 declare -A before after
-for k in agent svc wsrv host; do before[$k]=$(ticks ${!k}); done
+for k in agent svc wsrv host; do before[$k]=$(e2e_cpu_sum ${!k}); done
 t_agent=$(copy "$src") || e2e_fail "transfer into the agent failed"
-for k in agent svc wsrv host; do after[$k]=$(ticks ${!k}); done
+for k in agent svc wsrv host; do after[$k]=$(e2e_cpu_sum ${!k}); done
 cmp -s "$src" "$E2E_DOWNLOADS/$(basename "$src")" || e2e_fail "the 1 GiB file differs"
 agent_hwm=$(awk '/VmHWM/ {print $2}' "/proc/$agent/status")
 svc_hwm=$(awk '/VmHWM/ {print $2}' "/proc/$svc/status")
@@ -58,9 +57,9 @@ null_pid=$!
 rig_track "$null_pid" "null agent"
 rig_wait_agent attached 20 || e2e_fail "null agent did not open the port"
 host2=$RIG_HOST_PID
-n0=$(ticks "$null_pid" "$host2")
+n0=$(e2e_cpu_sum "$null_pid" "$host2")
 t_null=$(copy "$src") || e2e_fail "transfer into the null agent failed"
-n1=$(ticks "$null_pid" "$host2")
+n1=$(e2e_cpu_sum "$null_pid" "$host2")
 null_cpu=$(( $(e2e_cpu_ticks "$null_pid") ))
 rig_kill_pid "$null_pid"
 

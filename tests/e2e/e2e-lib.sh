@@ -132,6 +132,19 @@ e2e_cpu_ticks() {
   awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0
 }
 
+# e2e_cpu_sum PID... - utime+stime of the processes together, in clock ticks.
+e2e_cpu_sum() {
+  local t=0 p
+  for p in "$@"; do t=$((t + $(e2e_cpu_ticks "$p"))); done
+  echo "$t"
+}
+
+# e2e_cpu_children - utime+stime of the shell's waited-for descendants
+# (cutime+cstime of $$), in clock ticks: a client and the X programs it ran.
+e2e_cpu_children() {
+  awk '{ print $16 + $17 }' "/proc/$$/stat"
+}
+
 # e2e_umount - unmounts what a test mounted (E2E_CLEANUP_MOUNTS), on any exit.
 e2e_umount() {
   local m
