@@ -11,6 +11,11 @@
  * NtQueryObject(ObjectTypesInformation)'s list, Key being 19; resize_probe
  * names the handles themselves).
  *
+ *   wine handle_probe.exe --names PID  one line per handle of PID: "TYPE NAME"
+ *
+ * Each handle is duplicated into this process and named with NtQueryObject,
+ * so a soak can say which objects piled up.
+ *
  * The count comes from the system handle table
  * (NtQuerySystemInformation(SystemExtendedHandleInformation)), which Wine
  * fills from wineserver: GetProcessHandleCount of another process returns 0
@@ -19,8 +24,10 @@
  * not get. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <wchar.h>
 #include <windows.h>
+#include <winternl.h>
 
 #include "handle_count.h"
 
@@ -41,6 +48,50 @@ static void print_types(const handle_table *t, ULONG_PTR pid)
   putchar('\n');
 }
 
+typedef LONG(WINAPI *query_object_fn)(HANDLE, ULONG, PVOID, ULONG, PULONG);
+#define OBJECT_NAME_CLASS 1
+
+static int print_names(ULONG_PTR pid)
+{
+  query_object_fn query = (query_object_fn)(void (*)(void))GetProcAddress(
+      GetModuleHandleW(L"ntdll.dll"), "NtQueryObject");
+  HANDLE proc = OpenProcess(PROCESS_DUP_HANDLE, FALSE, (DWORD)pid);
+  handle_table *t = proc && query ? vda_handle_table_read() : NULL;
+  union {
+    OBJECT_NAME_INFORMATION info;
+    unsigned char bytes[2048];
+  } name;
+  int rc = 1;
+
+  if (!t) {
+    fprintf(stderr, "handle_probe: cannot open pid %lu (error %lu) or read the table\n",
+            (unsigned long)pid, GetLastError());
+    goto out;
+  }
+  for (ULONG_PTR k = 0; k < t->count; k++) {
+    HANDLE h = NULL;
+    ULONG need = 0;
+    if (t->entries[k].pid != pid)
+      continue;
+    memset(&name, 0, sizeof(name));
+    if (DuplicateHandle(proc, (HANDLE)t->entries[k].handle, GetCurrentProcess(), &h, 0, FALSE,
+                        DUPLICATE_SAME_ACCESS) &&
+        query(h, OBJECT_NAME_CLASS, &name, sizeof(name) - 2, &need) >= 0 && name.info.Name.Buffer)
+      printf("%u %.*ls\n", (unsigned)t->entries[k].type,
+             (int)(name.info.Name.Length / sizeof(WCHAR)), name.info.Name.Buffer);
+    else
+      printf("%u (no name)\n", (unsigned)t->entries[k].type);
+    if (h)
+      CloseHandle(h);
+  }
+  rc = 0;
+out:
+  free(t);
+  if (proc)
+    CloseHandle(proc);
+  return rc;
+}
+
 int wmain(int argc, wchar_t **argv);
 int wmain(int argc, wchar_t **argv)
 {
@@ -51,6 +102,8 @@ int wmain(int argc, wchar_t **argv)
     fputs("usage: handle_probe PID...\n", stderr);
     return 2;
   }
+  if (argc == 3 && wcscmp(argv[1], L"--names") == 0)
+    return print_names(wcstoul(argv[2], NULL, 10));
   t = vda_handle_table_read();
   if (!t)
     return 1;
