@@ -19,8 +19,12 @@
 # tests/windows/resize_probe.exe; docs/ROBUSTNESS.md). After the rounds the
 # probe measures that cost in this run's prefix and X server ("cds"), and the
 # agent's whole apply path in the same way ("apply"): the apply path must cost
-# no more than the bare call (else the agent leaks on its own), and vdagent's
-# handle check subtracts the measured Wine cost times the resizes it did.
+# nothing but Wine's keys (else the agent leaks on its own). Those handles
+# are named: registry keys under Control\DeviceClasses that Wine's
+# display-device refresh leaves open (3 per refresh, sometimes 2 refreshes in
+# one resize). vdagent's judged count is every handle but those keys, named
+# after the warm-up and at the end (handle_probe --names); the raw count and
+# the count less 3 per resize are printed, not judged.
 set -euo pipefail
 source "$VDA_SOURCE_DIR/tests/rig/rig.sh"
 source "$VDA_SOURCE_DIR/tests/e2e/e2e-lib.sh"
@@ -82,6 +86,14 @@ sample() {
     >>"$samples"
 }
 
+# names TAG: every handle of vdagent, "TYPE NAME" per line, into names-TAG.
+names() {
+  timeout 60 wine 'C:\handle_probe.exe' --names "$agent_wpid" 2>>"$RIG_TMP/probe.log" | tr -d '\r' \
+    >"$RIG_TMP/agent-names-$1.txt" || e2e_fail "handle_probe --names failed: $(tail -n 2 "$RIG_TMP/probe.log")"
+  [ -s "$RIG_TMP/agent-names-$1.txt" ] || e2e_fail "handle_probe --names listed no handle"
+}
+WINE_KEYS='Control\\DeviceClasses\\'
+
 clip_both_ways() {
   printf '%s' "$1" >"$RIG_TMP/clip-case"
   local out
@@ -133,9 +145,11 @@ while [ $(($(now_s) - start)) -lt "$SOAK_SECONDS" ]; do
   [ "$(e2e_wine_pids vdservice.exe)" = "$svc" ] || e2e_fail "round $round: the service's process changed"
   [ "$(e2e_wine_pids vdagent.exe)" = "$agent" ] || e2e_fail "round $round: the agent's process changed"
   sample "$round"
+  [ "$round" = "$WARMUP_ROUNDS" ] && names warmup
 done
 clip_both_ways "soak: at the end" || e2e_fail "clipboard did not work at the end"
 copy_file end || e2e_fail "file transfer did not work at the end"
+names end
 
 # wine_cost STEP: handles one round of STEP costs resize_probe's own process
 # (its last line: "STEP N before after"), as a decimal.
@@ -145,8 +159,10 @@ wine_cost() {
     2>>"$RIG_TMP/probe.log" | tr -d '\r') \
     || e2e_fail "resize_probe $1 failed: $(tail -n 2 "$RIG_TMP/probe.log")"
   # What the rounds left behind, named (type index, object name), for the log.
-  awk -v s="$1" '$1 == "new" { print "resize_probe " s " left: type " $2 " " substr($0, index($0, $3)) }' \
+  awk -v s="$1" '$1 == "new" { print "resize_probe " s " left: type " $2 " " substr($0, index($0, $3)) }
+    $1 == "wine-keys" { print "resize_probe " s " left " $2 " of Wine'"'"'s display-device keys" }' \
     <<<"$out" >&2
+  printf '%s\n' "$out" >"$RIG_TMP/probe-$1.out"
   awk -v s="$1" -v n="$PROBE_ROUNDS" '$1 == s && $2 == n && $4 > 0 { printf "%.3f\n", ($4 - $3) / n; f = 1 }
     END { exit f ? 0 : 1 }' <<<"$out" || e2e_fail "resize_probe $1 gave no counts: $out"
 }
@@ -157,9 +173,12 @@ if [[ " $SOAK_STEPS " == *" resize "* ]]; then
   echo "handles per mode change ($PROBE_ROUNDS rounds in resize_probe): bare ChangeDisplaySettingsExW" \
     "$per_cds, the agent's apply path $per_apply"
   # The agent's own calls around the mode change must cost nothing: at most
-  # 2 handles over the probe's rounds beyond the bare call.
-  awk -v a="$per_apply" -v c="$per_cds" -v n="$PROBE_ROUNDS" 'BEGIN { exit ((a - c) * n > 2) }' \
-    || e2e_fail "the agent's resize path costs $per_apply handles per resize, Wine's bare mode change $per_cds: the agent leaks"
+  # 2 handles over the probe's rounds other than Wine's display-device keys
+  # (a key Wine caches once; the keys themselves vary: Wine sometimes
+  # refreshes twice in one round).
+  other=$(awk -v n="$PROBE_ROUNDS" '$1 == "apply" && $2 == n { print $5 }' "$RIG_TMP/probe-apply.out")
+  [ -n "$other" ] && [ "$other" -le 2 ] \
+    || e2e_fail "the agent's resize path left ${other:-?} handles other than Wine's display-device keys over $PROBE_ROUNDS rounds: the agent leaks"
 fi
 # Column 8: vdagent's handles less Wine's measured cost of its resizes.
 awk -F'\t' -v OFS='\t' -v p="$per_cds" 'NR == 1 { print $0, "agent_net" ; next }
@@ -194,12 +213,27 @@ flat() {
       exit (m - base > lim) ? 1 : 0
     }' "$samples"
 }
+# named_flat: vdagent's handles other than Wine's display-device keys, after
+# the warm-up and at the end, with the names whose count grew.
+named_flat() {
+  local w="$RIG_TMP/agent-names-warmup.txt" e="$RIG_TMP/agent-names-end.txt" ow oe kw ke
+  ow=$(grep -cv "$WINE_KEYS" "$w" || true); oe=$(grep -cv "$WINE_KEYS" "$e" || true)
+  kw=$(grep -c "$WINE_KEYS" "$w" || true); ke=$(grep -c "$WINE_KEYS" "$e" || true)
+  echo "Wine's display-device keys in vdagent: $kw after warm-up, $ke at the end" \
+    "(+$((ke - kw)) over $((resizes - WARMUP_ROUNDS)) resizes; 3 per refresh)"
+  echo "vdagent handles other than those keys: $ow after warm-up, $oe at the end: $(printf %+d $((oe - ow)))"
+  comm -13 <(grep -v "$WINE_KEYS" "$w" | sort | uniq -c | sort) \
+    <(grep -v "$WINE_KEYS" "$e" | sort | uniq -c | sort) \
+    | sed 's/^ */  at the end (count, type, name): /'
+  [ $((oe - ow)) -le "$SOAK_MAX_HANDLES" ]
+}
 fails=0
 flat 3 "$SOAK_MAX_RSS_KIB" "vdservice RSS KiB" || fails=1
 flat 4 "$SOAK_MAX_RSS_KIB" "vdagent RSS KiB" || fails=1
 flat 5 "$SOAK_MAX_HANDLES" "vdservice handles" || fails=1
 flat 6 1000000 "vdagent handles (raw, not judged: Wine's mode change in it)" || true
-flat 9 "$SOAK_MAX_HANDLES" "vdagent handles less Wine's $per_cds per resize" || fails=1
+flat 9 1000000 "vdagent handles less Wine's $per_cds per resize (not judged: Wine sometimes refreshes twice)" || true
+named_flat || fails=1
 [ "$fails" = 0 ] || e2e_fail "memory or handles not flat over $round rounds (limits: $SOAK_MAX_RSS_KIB KiB, $SOAK_MAX_HANDLES handles)"
 e2e_pass "soak $SOAK_SECONDS s: $round rounds ($SOAK_STEPS), $resets port resets; RSS and handles flat; clipboard and file transfer work at the end"
 e2e_stop_service

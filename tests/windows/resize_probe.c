@@ -10,8 +10,10 @@
  * enum (enumeration only), layout (the mouse layout read), user (the
  * FollowClientWindow switch read), desktop (the input desktop follow).
  * Output: one "i count" line per round, then up to 8 "new TYPE NAME" lines for
- * handles the rounds left behind (object type index and name, so what Wine
- * made can be named), then "STEP N before after" last. */
+ * handles the rounds left behind other than Wine's display-device registry
+ * keys (object type index and name), "wine-keys K" (those keys), and last
+ * "STEP N before after other" (other: the new handles that are not Wine's
+ * keys). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,8 +92,12 @@ static bool had(const handle_table *t, DWORD pid, ULONG_PTR h)
   return false;
 }
 
-/* The own handles in `now` that `then` did not hold, with type and name. */
-static void show_new(const handle_table *then, const handle_table *now)
+/* The own handles in `now` that `then` did not hold. Wine's display-device
+ * refresh leaves registry keys under Control\DeviceClasses open in the
+ * calling process (3 per refresh): those are counted apart ("wine-keys N");
+ * every other new handle is named (up to MAX_NEW_SHOWN) and counted, the
+ * count returned. */
+static unsigned long show_new(const handle_table *then, const handle_table *now)
 {
   query_object_fn query = (query_object_fn)(void (*)(void))GetProcAddress(
       GetModuleHandleW(L"ntdll.dll"), "NtQueryObject");
@@ -100,23 +106,32 @@ static void show_new(const handle_table *then, const handle_table *now)
     OBJECT_NAME_INFORMATION info;
     unsigned char bytes[2048];
   } name;
-  unsigned shown = 0;
-  for (ULONG_PTR k = 0; k < now->count && shown < MAX_NEW_SHOWN; k++) {
+  unsigned long other = 0, wine_keys = 0;
+  for (ULONG_PTR k = 0; k < now->count; k++) {
     const handle_entry *e = &now->entries[k];
     ULONG need = 0;
+    bool named;
     if (e->pid != pid || had(then, pid, e->handle))
       continue;
     memset(&name, 0, sizeof(name));
-    if (!query ||
-        query((HANDLE)e->handle, OBJECT_NAME_INFORMATION_CLASS, &name, sizeof(name) - 2, &need) <
-            0 ||
-        !name.info.Name.Buffer)
-      printf("new %u (no name)\n", (unsigned)e->type);
-    else
+    named = query &&
+            query((HANDLE)e->handle, OBJECT_NAME_INFORMATION_CLASS, &name, sizeof(name) - 2,
+                  &need) >= 0 &&
+            name.info.Name.Buffer;
+    if (named && wcsstr(name.info.Name.Buffer, L"\\Control\\DeviceClasses\\")) {
+      wine_keys++;
+      continue;
+    }
+    if (other++ >= MAX_NEW_SHOWN)
+      continue;
+    if (named)
       printf("new %u %.*ls\n", (unsigned)e->type, (int)(name.info.Name.Length / sizeof(WCHAR)),
              name.info.Name.Buffer);
-    shown++;
+    else
+      printf("new %u (no name)\n", (unsigned)e->type);
   }
+  printf("wine-keys %lu\n", wine_keys);
+  return other;
 }
 
 int wmain(int argc, wchar_t **argv);
@@ -124,6 +139,7 @@ int wmain(int argc, wchar_t **argv)
 {
   vda_display_win w;
   DWORD sw[2], sh[2], before, after;
+  unsigned long other;
   long n;
   if (argc != 5 || (n = wcstol(argv[2], NULL, 10)) <= 0 || n > 10000 ||
       !parse_size(argv[3], &sw[0], &sh[0]) || !parse_size(argv[4], &sw[1], &sh[1])) {
@@ -147,10 +163,14 @@ int wmain(int argc, wchar_t **argv)
   }
   after = handles();
   now = vda_handle_table_read();
-  if (then && now)
-    show_new(then, now);
+  if (!then || !now) {
+    free(then);
+    free(now);
+    return 1;
+  }
+  other = show_new(then, now);
   free(then);
   free(now);
-  printf("%ls %ld %lu %lu\n", argv[1], n, before, after);
+  printf("%ls %ld %lu %lu %lu\n", argv[1], n, before, after, other);
   return 0;
 }
