@@ -3,6 +3,8 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <winternl.h>
 
 typedef LONG(WINAPI *query_fn)(ULONG, PVOID, ULONG, PULONG);
 
@@ -62,4 +64,32 @@ unsigned long vda_handle_count(ULONG_PTR pid)
   unsigned long n = t ? vda_handle_table_count(t, pid) : 0;
   free(t);
   return n;
+}
+
+typedef LONG(WINAPI *query_object_fn)(HANDLE, ULONG, PVOID, ULONG, PULONG);
+#define OBJECT_NAME_CLASS 1
+
+bool vda_handle_name(HANDLE h, wchar_t *out, size_t cap)
+{
+  static query_object_fn query;
+  union {
+    OBJECT_NAME_INFORMATION info;
+    unsigned char bytes[2048];
+  } name;
+  ULONG need = 0;
+  size_t n;
+
+  if (!query)
+    query = (query_object_fn)(void (*)(void))GetProcAddress(GetModuleHandleW(L"ntdll.dll"),
+                                                            "NtQueryObject");
+  memset(&name, 0, sizeof(name));
+  if (cap == 0 || !query || query(h, OBJECT_NAME_CLASS, &name, sizeof(name) - 2, &need) < 0 ||
+      !name.info.Name.Buffer)
+    return false;
+  n = name.info.Name.Length / sizeof(WCHAR);
+  if (n >= cap)
+    n = cap - 1;
+  memcpy(out, name.info.Name.Buffer, n * sizeof(WCHAR));
+  out[n] = 0;
+  return true;
 }

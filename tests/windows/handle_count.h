@@ -6,6 +6,7 @@
 #ifndef VDA_HANDLE_COUNT_H
 #define VDA_HANDLE_COUNT_H
 
+#include <stdbool.h>
 #include <windows.h>
 
 /* The documented layout of SystemExtendedHandleInformation (64); mingw's
@@ -32,6 +33,10 @@ handle_table *vda_handle_table_read(void);
 
 /* Entries of pid in t. */
 unsigned long vda_handle_table_count(const handle_table *t, ULONG_PTR pid);
+
+/* The object name of h (a handle of this process) into out (cap units,
+ * NUL-terminated); false when it has none or cannot be read. */
+bool vda_handle_name(HANDLE h, wchar_t *out, size_t cap);
 
 /* Handles of pid now; 0 when the table cannot be read. */
 unsigned long vda_handle_count(ULONG_PTR pid);

@@ -27,7 +27,6 @@
 #include <string.h>
 #include <wchar.h>
 #include <windows.h>
-#include <winternl.h>
 
 #include "handle_count.h"
 
@@ -48,19 +47,11 @@ static void print_types(const handle_table *t, ULONG_PTR pid)
   putchar('\n');
 }
 
-typedef LONG(WINAPI *query_object_fn)(HANDLE, ULONG, PVOID, ULONG, PULONG);
-#define OBJECT_NAME_CLASS 1
-
 static int print_names(ULONG_PTR pid)
 {
-  query_object_fn query = (query_object_fn)(void (*)(void))GetProcAddress(
-      GetModuleHandleW(L"ntdll.dll"), "NtQueryObject");
   HANDLE proc = OpenProcess(PROCESS_DUP_HANDLE, FALSE, (DWORD)pid);
-  handle_table *t = proc && query ? vda_handle_table_read() : NULL;
-  union {
-    OBJECT_NAME_INFORMATION info;
-    unsigned char bytes[2048];
-  } name;
+  handle_table *t = proc ? vda_handle_table_read() : NULL;
+  wchar_t name[1024];
   int rc = 1;
 
   if (!t) {
@@ -70,15 +61,12 @@ static int print_names(ULONG_PTR pid)
   }
   for (ULONG_PTR k = 0; k < t->count; k++) {
     HANDLE h = NULL;
-    ULONG need = 0;
     if (t->entries[k].pid != pid)
       continue;
-    memset(&name, 0, sizeof(name));
     if (DuplicateHandle(proc, (HANDLE)t->entries[k].handle, GetCurrentProcess(), &h, 0, FALSE,
                         DUPLICATE_SAME_ACCESS) &&
-        query(h, OBJECT_NAME_CLASS, &name, sizeof(name) - 2, &need) >= 0 && name.info.Name.Buffer)
-      printf("%u %.*ls\n", (unsigned)t->entries[k].type,
-             (int)(name.info.Name.Length / sizeof(WCHAR)), name.info.Name.Buffer);
+        vda_handle_name(h, name, sizeof(name) / sizeof(name[0])))
+      printf("%u %ls\n", (unsigned)t->entries[k].type, name);
     else
       printf("%u (no name)\n", (unsigned)t->entries[k].type);
     if (h)

@@ -19,7 +19,6 @@
 #include <string.h>
 #include <wchar.h>
 #include <windows.h>
-#include <winternl.h>
 
 #include "display_user.h"
 #include "handle_count.h"
@@ -80,8 +79,6 @@ static bool one_step(const wchar_t *step, vda_display_win *w, const wchar_t *siz
   return false;
 }
 
-typedef LONG(WINAPI *query_object_fn)(HANDLE, ULONG, PVOID, ULONG, PULONG);
-#define OBJECT_NAME_INFORMATION_CLASS 1
 #define MAX_NEW_SHOWN 8
 
 static bool had(const handle_table *t, DWORD pid, ULONG_PTR h)
@@ -99,34 +96,23 @@ static bool had(const handle_table *t, DWORD pid, ULONG_PTR h)
  * count returned. */
 static unsigned long show_new(const handle_table *then, const handle_table *now)
 {
-  query_object_fn query = (query_object_fn)(void (*)(void))GetProcAddress(
-      GetModuleHandleW(L"ntdll.dll"), "NtQueryObject");
   DWORD pid = GetCurrentProcessId();
-  union {
-    OBJECT_NAME_INFORMATION info;
-    unsigned char bytes[2048];
-  } name;
+  wchar_t name[1024];
   unsigned long other = 0, wine_keys = 0;
   for (ULONG_PTR k = 0; k < now->count; k++) {
     const handle_entry *e = &now->entries[k];
-    ULONG need = 0;
     bool named;
     if (e->pid != pid || had(then, pid, e->handle))
       continue;
-    memset(&name, 0, sizeof(name));
-    named = query &&
-            query((HANDLE)e->handle, OBJECT_NAME_INFORMATION_CLASS, &name, sizeof(name) - 2,
-                  &need) >= 0 &&
-            name.info.Name.Buffer;
-    if (named && wcsstr(name.info.Name.Buffer, L"\\Control\\DeviceClasses\\")) {
+    named = vda_handle_name((HANDLE)e->handle, name, sizeof(name) / sizeof(name[0]));
+    if (named && wcsstr(name, L"\\Control\\DeviceClasses\\")) {
       wine_keys++;
       continue;
     }
     if (other++ >= MAX_NEW_SHOWN)
       continue;
     if (named)
-      printf("new %u %.*ls\n", (unsigned)e->type, (int)(name.info.Name.Length / sizeof(WCHAR)),
-             name.info.Name.Buffer);
+      printf("new %u %ls\n", (unsigned)e->type, name);
     else
       printf("new %u (no name)\n", (unsigned)e->type);
   }
@@ -153,7 +139,7 @@ int wmain(int argc, wchar_t **argv)
     return 1;
   }
   handle_table *then = vda_handle_table_read(), *now;
-  before = handles();
+  before = then ? vda_handle_table_count(then, GetCurrentProcessId()) : 0;
   for (long i = 0; i < n; i++) {
     if (!one_step(argv[1], &w, argv[3 + (i % 2)], sw[i % 2], sh[i % 2])) {
       fprintf(stderr, "resize_probe: %ls failed in round %ld\n", argv[1], i);
