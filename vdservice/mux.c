@@ -213,8 +213,14 @@ static void on_message(void *ctx, unsigned port, uint32_t type, const uint8_t *b
   case VD_AGENT_CLIENT_DISCONNECTED:
     /* Server-made, but a hostile host can repeat it at will. */
     LOG_LIMITED(m, VDS_LOG_INFO, key_client_gone, "client disconnected");
+    /* The agent hears that the client left before its cut stream aborts:
+     * a paste woken by the abort is at once followed by Wine's (or an
+     * application's) next request, which must find no client to ask rather
+     * than send a REQUEST nobody will answer. */
+    if (for_agent(m, type) && !m->ops->agent_message(m->ctx, type, body, size))
+      forward_failed(m, "CLIENT_DISCONNECTED");
     m->ops->port_reset_client(m->ctx);
-    break;
+    return;
   case VD_AGENT_MOUSE_STATE:
     if (mouse_superseded(m, body))
       return;
@@ -303,6 +309,12 @@ static void on_stream_data(void *ctx, unsigned port, const uint8_t *data, size_t
     if (m->batch_len == VDS_MUX_BATCH && !flush_batch(m))
       return;
   }
+}
+
+void vds_mux_flush(vds_mux *m)
+{
+  if (m->stream_to_agent)
+    flush_batch(m);
 }
 
 static void stream_done(vds_mux *m, uint32_t ipc_type, const char *what)

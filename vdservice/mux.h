@@ -97,8 +97,9 @@ typedef struct vds_mux {
   uint32_t mouse_buttons; /* of the last MOUSE_STATE forwarded */
   bool agent_out_active;  /* between the agent's OUT_BEGIN and its END */
   bool agent_out_dropped; /* ... and that message's gate is closed */
-  /* Client stream data waits here until VDS_MUX_BATCH bytes or the stream's
-   * end: one pipe frame per 64 KiB instead of one per 2 KiB chunk, since
+  /* Client stream data waits here until VDS_MUX_BATCH bytes, the stream's
+   * end or the end of the port read that brought it (vds_mux_flush): one
+   * pipe frame per read or 64 KiB instead of one per 2 KiB chunk, since
    * every frame costs a write here and reads in the agent. */
   size_t batch_len;
   uint8_t batch[VDS_MUX_BATCH];
@@ -135,6 +136,11 @@ void vds_mux_port_closed(vds_mux *m);
 /* An agent said hello with these capabilities / is gone. */
 void vds_mux_agent_ready(vds_mux *m, const vda_caps *agent_caps);
 void vds_mux_agent_gone(vds_mux *m);
+/* Everything one port read brought has been pushed: a stream's batched data
+ * goes to the agent now. Batching never waits for the next read, so a paste
+ * that trickles in on a slow link shows its progress (the agent ends a paste
+ * after 3 s without a byte) and a file's bytes reach the disk as they come. */
+void vds_mux_flush(vds_mux *m);
 /* A frame from a ready agent other than HELLO and PONG. */
 void vds_mux_on_agent_frame(vds_mux *m, uint32_t type, const uint8_t *payload, size_t size);
 

@@ -358,6 +358,7 @@ int vds_loop_run(const vds_loop_options *opt, HANDLE stop_event)
       break;
     case W_PORT_RD:
       vds_port_on_read(&s.port);
+      vds_mux_flush(&s.mux);
       break;
     case W_PORT_WR:
       handle_port_write(&s);

@@ -129,6 +129,7 @@ static vda_clip_do drop_client(vda_clip_state *s, vda_clip_action *act, const ch
   s->release_delayed = false;
   s->n_client_types = 0;
   s->n_pending = 0;
+  s->client_unanswered = false;
   if (owned)
     return act_do(act, VDA_CLIP_DO_EMPTY, why_empty);
   return act_do(act, VDA_CLIP_DO_NOTHING, why_none);
@@ -251,6 +252,7 @@ vda_clip_do vda_clip_client_grab(vda_clip_state *s, const vda_clipboard_grab *g,
   }
   act->ntypes = k;
   s->client_owns = true;
+  s->client_unanswered = false;
   s->n_client_types = k;
   memcpy(s->client_types, act->types, k * sizeof(act->types[0]));
   return act_do(act, VDA_CLIP_DO_OWN, "client grabbed the clipboard");
@@ -347,6 +349,9 @@ vda_clip_do vda_clip_request_data(vda_clip_state *s, uint32_t type, vda_clip_act
     return act_do(act, VDA_CLIP_DO_NOTHING, "the client is leaving: nothing to request");
   if (!type_in(s->client_types, s->n_client_types, type))
     return act_do(act, VDA_CLIP_DO_NOTHING, "the client did not offer this type");
+  if (s->client_unanswered)
+    return act_do(act, VDA_CLIP_DO_NOTHING,
+                  "the client left a request for this clipboard unanswered: not asked again");
   if (s->n_pending >= VDA_CLIP_MAX_PENDING)
     return act_do(act, VDA_CLIP_DO_NOTHING, "too many clipboard requests outstanding");
   if (!vda_body_clipboard_request(&act->body, &s->neg, VD_AGENT_CLIPBOARD_SELECTION_CLIPBOARD, type,
@@ -365,6 +370,7 @@ vda_clip_do vda_clip_request_timeout(vda_clip_state *s, uint32_t type, vda_clip_
     return act_do(act, VDA_CLIP_DO_NOTHING, "no such pending request");
   pending_remove_at(s, i);
   act->fail_request = true;
+  s->client_unanswered = true;
   return act_do(act, VDA_CLIP_DO_NOTHING, "client did not answer in time: request dropped");
 }
 
@@ -407,6 +413,7 @@ vda_clip_do vda_clip_client_data(vda_clip_state *s, uint8_t selection, uint32_t 
     return act_do(act, VDA_CLIP_DO_DISCARD_DATA, "clipboard disabled by policy");
   if (selection != VD_AGENT_CLIPBOARD_SELECTION_CLIPBOARD)
     return act_do(act, VDA_CLIP_DO_DISCARD_DATA, "data for a selection Windows does not have");
+  s->client_unanswered = false; /* late or not, the client answers */
   if (s->n_pending == 0)
     return act_do(act, VDA_CLIP_DO_DISCARD_DATA, "unsolicited or late clipboard data: dropped");
 

@@ -133,6 +133,10 @@ typedef struct vda_clip_state {
   bool client_owns;
   bool release_delayed; /* old-peer RELEASE waiting for its timer */
   bool client_leaving;  /* vda_clip_client_leaving() until the full drop */
+  /* A request for this grab timed out: the next pastes are not made to wait
+   * again (Wine asks once more for each format it derives from text) until
+   * the client grabs again or any data of its arrives. */
+  bool client_unanswered;
   uint32_t n_client_types;
   uint32_t client_types[VDA_MAX_GRAB_TYPES];
   /* Our REQUESTs in the order sent. */
@@ -216,12 +220,14 @@ vda_clip_do vda_clip_client_leaving(vda_clip_state *s, vda_clip_action *act);
 
 /* The glue's deadline for one of our requests (WM_RENDERFORMAT waits for
  * the client's data).  A paste the client never answers, or stops feeding,
- * ends after VDA_CLIP_IDLE_MS without a byte; a large paste on a slow link
- * that keeps arriving may take longer (100 MiB at 2 MiB/s is 50 s: a fixed
- * 30 s refused it, and Wine then asked again, so the client sent it twice),
- * up to VDA_CLIP_MAX_WAIT_MS in all.  progress: any count that grows as the
- * client's clipboard data arrives (bytes received). */
-#define VDA_CLIP_IDLE_MS 30000u
+ * ends after VDA_CLIP_IDLE_MS without a byte (the application that pastes
+ * is blocked meanwhile: 3 s is as long as a user waits before thinking it
+ * hung); a large paste on a slow link that keeps arriving may take longer
+ * (100 MiB at 2 MiB/s is 50 s: a fixed 30 s refused it, and Wine then asked
+ * again, so the client sent it twice), up to VDA_CLIP_MAX_WAIT_MS in all.
+ * progress: any count that grows as the client's clipboard data arrives
+ * (bytes received). */
+#define VDA_CLIP_IDLE_MS 3000u
 #define VDA_CLIP_MAX_WAIT_MS (15u * 60u * 1000u)
 /* How often a waiting glue looks at the progress (only while it waits). */
 #define VDA_CLIP_WAIT_POLL_MS 1000u

@@ -266,7 +266,7 @@ class SpiceClient:
         self._event("clipboard_request", selection=selection, type=ctype, served=ok)
         if not ok:
             return False
-        ch.clipboard_selection_notify(selection, ctype, list(served[1]))
+        ch.clipboard_selection_notify(selection, ctype, served[1])
         return True
 
     def _on_clip_data(self, ch, selection, ctype, data_ptr, size):

@@ -431,6 +431,8 @@ static void test_wait_deadline(void)
 {
   vda_clip_wait w;
   uint64_t t = 1000000, p = 0;
+  /* A paste blocks the application that pastes: no byte for 3 s ends it. */
+  CHECK(VDA_CLIP_IDLE_MS <= 3000);
   vda_clip_wait_start(&w, t, p);
   /* Nothing arrives: polls every second, gives up at the idle limit. */
   CHECK_EQ(vda_clip_wait_next(&w, t, p), VDA_CLIP_WAIT_POLL_MS);
@@ -445,9 +447,37 @@ static void test_wait_deadline(void)
   CHECK_EQ(vda_clip_wait_next(&w, t + 50000 + VDA_CLIP_IDLE_MS, p), 0);
   /* A trickle cannot hold the paste past the overall cap. */
   vda_clip_wait_start(&w, t, p);
-  for (uint64_t s = 10; s < VDA_CLIP_MAX_WAIT_MS / 1000; s += 10)
+  for (uint64_t s = 2; s < VDA_CLIP_MAX_WAIT_MS / 1000; s += 2)
     CHECK(vda_clip_wait_next(&w, t + s * 1000, ++p) > 0);
   CHECK_EQ(vda_clip_wait_next(&w, t + VDA_CLIP_MAX_WAIT_MS, ++p), 0);
+}
+
+/* A request that timed out: the client is not asked again for this grab
+ * (each wait blocks the pasting application), until it grabs again, sends
+ * any data, or a client connects. */
+static void test_unanswered_not_asked_again(void)
+{
+  vda_clip_state s;
+  start(&s, &FULL);
+  client_grab(&s, CLIP, true, 0);
+  CHECK_EQ(vda_clip_request_data(&s, TXT, &A), VDA_CLIP_DO_SEND);
+  vda_clip_request_timeout(&s, TXT, &A);
+  CHECK(A.fail_request);
+  CHECK_EQ(vda_clip_request_data(&s, TXT, &A), VDA_CLIP_DO_NOTHING);
+  CHECK_EQ(vda_clip_request_data(&s, PNG, &A), VDA_CLIP_DO_NOTHING);
+  /* A new grab is asked. */
+  client_grab(&s, CLIP, true, 1);
+  CHECK_EQ(vda_clip_request_data(&s, TXT, &A), VDA_CLIP_DO_SEND);
+  vda_clip_request_timeout(&s, TXT, &A);
+  CHECK_EQ(vda_clip_request_data(&s, TXT, &A), VDA_CLIP_DO_NOTHING);
+  /* Late data shows the client answers after all. */
+  CHECK_EQ(vda_clip_client_data(&s, CLIP, TXT, 3, &A), VDA_CLIP_DO_DISCARD_DATA);
+  CHECK_EQ(vda_clip_request_data(&s, TXT, &A), VDA_CLIP_DO_SEND);
+  vda_clip_request_timeout(&s, TXT, &A);
+  /* A new client starts afresh. */
+  vda_clip_client_connected(&s, &A);
+  client_grab(&s, CLIP, true, 0);
+  CHECK_EQ(vda_clip_request_data(&s, TXT, &A), VDA_CLIP_DO_SEND);
 }
 
 static void test_client_release(void)
@@ -582,6 +612,7 @@ int main(void)
   RUN_TEST(test_our_requests);
   RUN_TEST(test_lost_data);
   RUN_TEST(test_wait_deadline);
+  RUN_TEST(test_unanswered_not_asked_again);
   RUN_TEST(test_client_release);
   RUN_TEST(test_disconnect);
   RUN_TEST(test_guest_takes_over);

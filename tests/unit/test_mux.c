@@ -164,8 +164,6 @@ static void with_client(bool detailed_errors)
   F.nagent = 0;
 }
 
-/* A CLIPBOARD the reader refuses still ends a paste waiting for it: the
- * agent hears a stream of unknown type that aborts at once. */
 /* A closed port takes the client's side with it: a ready agent hears
  * CLIENT_DISCONNECTED (so a paste waiting for the client ends), nobody else. */
 static void test_port_closed_tells_a_ready_agent(void)
@@ -182,6 +180,8 @@ static void test_port_closed_tells_a_ready_agent(void)
   CHECK_EQ(count_sent(VDA_IPC_MESSAGE, VD_AGENT_CLIENT_DISCONNECTED), 0);
 }
 
+/* A CLIPBOARD the reader refuses still ends a paste waiting for it: the
+ * agent hears a stream of unknown type that aborts at once. */
 static void test_refused_clipboard_reaches_agent_as_abort(void)
 {
   vda_caps client;
@@ -257,18 +257,25 @@ static void test_xfer_forwarded_to_a_ready_agent(void)
 
 /* --- CLIENT_DISCONNECTED --- */
 
-static void test_client_disconnected_resets_client_port(void)
+/* A ready clipboard agent and a client that announced itself, nothing
+ * sent to the agent yet. */
+static void client_of_a_clipboard_agent(void)
 {
-  tbuf t = {0};
-  uint8_t mc[28] = {0};
-  const char *why = NULL;
   vda_caps client;
-
   setup();
   agent_ready_clipboard();
   CAPS(&client, VD_AGENT_CAP_CLIPBOARD_BY_DEMAND);
   client_announce(false, &client);
   F.nagent = 0;
+}
+
+static void test_client_disconnected_resets_client_port(void)
+{
+  tbuf t = {0};
+  uint8_t mc[28] = {0};
+  const char *why = NULL;
+
+  client_of_a_clipboard_agent();
 
   /* The client goes away in the middle of a message on port 1: only its
    * first 20 bytes (the header) arrive. */
@@ -288,6 +295,75 @@ static void test_client_disconnected_resets_client_port(void)
   client_monitors_config();
   CHECK_EQ(count_sent(VDA_IPC_MESSAGE, VD_AGENT_MONITORS_CONFIG), 1);
   CHECK_EQ(F.nagent, 2);
+}
+
+/* The same, and t holds a
+ * CLIPBOARD of UTF-8 text with `size` bytes of text, framed in 2048-byte
+ * chunks on the client's port, not yet pushed. */
+static void clipboard_on_the_wire(tbuf *t, size_t size)
+{
+  static uint8_t clip[4 + 8192];
+  client_of_a_clipboard_agent();
+  vda_put_le32(clip, VD_AGENT_CLIPBOARD_UTF8_TEXT);
+  wire_msg(t, 1, VD_AGENT_CLIPBOARD, clip, 4 + size, 2048);
+}
+
+/* The client leaves in the middle of a CLIPBOARD: the agent hears
+ * CLIENT_DISCONNECTED before the stream's ABORT, so the paste the abort
+ * wakes is followed by requests that find no client (not by a REQUEST
+ * nobody answers). */
+static void test_client_disconnected_before_its_stream_aborts(void)
+{
+  tbuf t = {0};
+  const char *why = NULL;
+  size_t gone = 0, abort_at = 0;
+
+  clipboard_on_the_wire(&t, 4096);
+  t.len = 8 + 2048; /* the first chunk only */
+  CHECK_EQ(vda_reader_push(F.reader, t.p, t.len, &why), VDA_READER_OK);
+  tbuf_free(&t);
+  CHECK_EQ(count_sent(VDA_IPC_STREAM_BEGIN, VD_AGENT_CLIPBOARD), 1);
+  host(2, VD_AGENT_CLIENT_DISCONNECTED, NULL, 0);
+  for (size_t i = 0; i < F.nagent; i++) {
+    if (F.agent[i].ipc_type == VDA_IPC_MESSAGE &&
+        F.agent[i].vd_type == VD_AGENT_CLIENT_DISCONNECTED)
+      gone = i + 1;
+    if (F.agent[i].ipc_type == VDA_IPC_ABORT)
+      abort_at = i + 1;
+  }
+  CHECK(gone > 0);
+  CHECK(abort_at > gone);
+  CHECK_EQ(count_sent(VDA_IPC_ABORT, 0), 1);
+  CHECK_EQ(F.resets, 1);
+}
+
+/* Stream data is batched within one port read, never across reads: a
+ * trickling paste shows its progress to the agent read by read. */
+static void test_stream_data_flushed_per_read(void)
+{
+  tbuf t = {0};
+  const char *why = NULL;
+  size_t data = 0;
+
+  clipboard_on_the_wire(&t, 8192);
+  /* One read: the first two chunks. */
+  CHECK_EQ(vda_reader_push(F.reader, t.p, 2 * (8 + 2048), &why), VDA_READER_OK);
+  CHECK_EQ(count_sent(VDA_IPC_STREAM_BEGIN, VD_AGENT_CLIPBOARD), 1);
+  CHECK_EQ(count_sent(VDA_IPC_DATA, 0), 0); /* batched within the read */
+  vds_mux_flush(&F.mux);
+  CHECK_EQ(count_sent(VDA_IPC_DATA, 0), 1);
+  for (size_t i = 0; i < F.nagent; i++)
+    if (F.agent[i].ipc_type == VDA_IPC_DATA)
+      data += F.agent[i].size;
+  CHECK_EQ(data, 2 * 2048 - 20 - 4); /* less the message header and the type */
+  vds_mux_flush(&F.mux);             /* nothing new: no empty frame */
+  CHECK_EQ(count_sent(VDA_IPC_DATA, 0), 1);
+  /* The next read completes the message: its end flushes the rest. */
+  CHECK_EQ(vda_reader_push(F.reader, t.p + 2 * (8 + 2048), t.len - 2 * (8 + 2048), &why),
+           VDA_READER_OK);
+  CHECK_EQ(count_sent(VDA_IPC_DATA, 0), 2);
+  CHECK_EQ(count_sent(VDA_IPC_END, 0), 1);
+  tbuf_free(&t);
 }
 
 /* --- host -> agent forwarding --- */
@@ -399,6 +475,8 @@ int main(void)
   RUN_TEST(test_xfer_refused_while_locked);
   RUN_TEST(test_xfer_forwarded_to_a_ready_agent);
   RUN_TEST(test_client_disconnected_resets_client_port);
+  RUN_TEST(test_client_disconnected_before_its_stream_aborts);
+  RUN_TEST(test_stream_data_flushed_per_read);
   RUN_TEST(test_host_messages_forwarded_only_to_ready_agent);
   RUN_TEST(test_gated_host_messages_dropped);
   RUN_TEST(test_stream_not_continued_to_a_new_agent);

@@ -12,9 +12,8 @@
 #include "vda_views.h"
 #include "winerror_text.h"
 
-/* How long a paste waits for the client's data. Long enough for 100 MiB
- * over a slow link; a client that never answers costs one paste, not the
- * agent (this thread waits, the others keep working). */
+/* OpenClipboard tries, 10 ms apart (another program may hold it). How long
+ * a paste waits for the client's data is the state's (VDA_CLIP_IDLE_MS). */
 #define OPEN_TRIES 20
 
 enum {
