@@ -254,7 +254,8 @@ static int vmc_read(SpiceCharDeviceInstance *sin, uint8_t *buf, int len)
     return 0;
   size_t avail = rig.rbuf->len - rig.rpos;
   size_t n = MIN(avail, (size_t)len);
-  memcpy(buf, rig.rbuf->data + rig.rpos, n);
+  if (n) /* an empty GByteArray has no data pointer to copy from */
+    memcpy(buf, rig.rbuf->data + rig.rpos, n);
   rig.rpos += n;
   if (rig.rpos == rig.rbuf->len) {
     g_byte_array_set_size(rig.rbuf, 0);

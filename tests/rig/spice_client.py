@@ -203,6 +203,7 @@ class SpiceClient:
 
     def disconnect(self):
         if self.session is not None:
+            self.display.settle()
             self.session.disconnect()
             self.iterate(0.2)
             self.session = None

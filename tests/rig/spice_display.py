@@ -57,6 +57,7 @@ class DisplayState:
         self.invalidates = 0
         self.buttons = 0              # SpiceMouseButtonMask now held
         self.pos = (0, 0, 0)          # last position sent (x, y, display)
+        self.started = False          # the server sent the display its first surface
 
     # ------------------------------------------------------------------ channels
     def on_channel_new(self, channel):
@@ -68,6 +69,7 @@ class DisplayState:
             c(channel, "display-primary-create", self._on_primary_create)
             c(channel, "display-primary-destroy", self._on_primary_destroy)
             c(channel, "display-invalidate", self._on_invalidate)
+            c(channel, "display-mark", lambda ch, mark: setattr(self, "started", True))
             SpiceClientGLib.Channel.connect(channel)
         elif isinstance(channel, SpiceClientGLib.InputsChannel):
             self.inputs = channel
@@ -80,6 +82,7 @@ class DisplayState:
             return
         self.primary = {"width": width, "height": height, "stride": stride, "ptr": data,
                         "format": fmt, "t": time.monotonic()}
+        self.started = True
         self.last_draw = time.monotonic()
         self.c._event("display_primary", width=width, height=height, format=fmt)
 
@@ -93,6 +96,19 @@ class DisplayState:
 
     def _on_inputs_event(self, ch, event):
         self.inputs_open = int(event) == int(SpiceClientGLib.ChannelEvent.OPENED)
+
+    def settle(self, timeout=2.0):
+        """Before leaving: wait (bounded) until the server is past the display
+        channel's start. spice-server 0.15.1 (Debian 12) waits synchronously
+        for the client's DISPLAY_INIT in its worker thread and reads the
+        channel client after freeing it when the client hung up meanwhile
+        (dcc.cpp, display_channel_client_wait_for_init): a client that left
+        at once crashed the host in CI. A real viewer stays connected; a test
+        client leaving after one command must not crash the host."""
+        if self.display is None or self.started:
+            return
+        self.c.wait_for(lambda: self.started or self.c._channel_error, timeout,
+                        "the display channel's start", fail=False)
 
     # ------------------------------------------------------------------ display
     def surface_size(self):
