@@ -38,10 +38,15 @@ def screenshot_png(w=3840, h=2160):
             v = ((x // 64) * 37 + (y // 32) * 11) & 255
             row[x * 3:(x + 64) * 3] = bytes((v, (v * 3) & 255, 255 - v)) * 64
         rows.append(b"\0" + bytes(row))
+    return png_file(w, h, b"".join(rows))
+
+
+def png_file(w, h, raw):
+    """An 8-bit RGB PNG of RAW (each row: filter byte 0 and the samples)."""
     def chunk(t, d):
         return struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d))
     return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(b"".join(rows), 6)) + chunk(b"IEND", b""))
+            + chunk(b"IDAT", zlib.compress(raw, 6)) + chunk(b"IEND", b""))
 
 
 def pump_until(c, pred, timeout, what):
@@ -116,6 +121,20 @@ def screenshot_bmp(w=3840, h=2160):
     return struct.pack("<2sIHHI", b"BM", 54 + len(px), 0, 0, 54) + info + px
 
 
+def detail(work):
+    """The PNG benchmark's photo-heavy desktop (bench/png_bench.py) as the
+    guest holds it (BMP) and as a client sends it (PNG, zlib level 6)."""
+    from png_bench import W, H, bmp, detail_rows
+    rows = detail_rows()
+    open(os.path.join(work, "detail.bmp"), "wb").write(bmp(rows, W, H))
+    raw = bytearray()
+    for r in rows:  # BGR -> RGB, filter byte 0
+        rgb = bytearray(len(r))
+        rgb[0::3], rgb[1::3], rgb[2::3] = r[2::3], r[1::3], r[0::3]
+        raw += b"\0" + rgb
+    open(os.path.join(work, "detail.png"), "wb").write(png_file(W, H, bytes(raw)))
+
+
 def client(port):
     c = SpiceClient(port)
     c.connect()
@@ -135,6 +154,7 @@ def main():
         open(os.path.join(work, "text100"), "wb").write(text(100 * MIB, newlines=False))
         open(os.path.join(work, "shot.png"), "wb").write(screenshot_png())
         open(os.path.join(work, "shot.bmp"), "wb").write(screenshot_bmp())
+        detail(work)
         return
     port, ctype, path = int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
     data = open(path, "rb").read() if path != "-" else b""

@@ -789,6 +789,74 @@ static uint8_t *plain_dib(size_t *len)
   return build_dib(&d, false, len);
 }
 
+/* One DIB through vda_dib_to_png_with with each setting of sets[]: every
+ * PNG reads back as exp; sizes[] gets each PNG's length. */
+static void encode_each(const uint8_t *dib, size_t len, const uint8_t *exp, uint32_t w, uint32_t h,
+                        const vda_png_settings *const *sets, size_t n, size_t *sizes)
+{
+  for (size_t k = 0; k < n; k++) {
+    const char *why;
+    uint8_t *png = NULL, *rgba = NULL;
+    uint32_t pw = 0, ph = 0;
+    bool alpha = true;
+    sizes[k] = 0;
+    CHECK_ACCEPTED(vda_dib_to_png_with(dib, len, 64 * MiB, sets[k], &png, &sizes[k], &why), why);
+    if (png)
+      rgba = read_png_rgba(png, sizes[k], &pw, &ph, &alpha);
+    CHECK(rgba && pw == w && ph == h && !alpha && memcmp(rgba, exp, (size_t)w * h * 4) == 0);
+    free(png);
+    free(rgba);
+  }
+}
+
+/* Every encoder setting gives the same pixels; they differ only in size.
+ * vda_dib_to_png keeps the fast pass for grainy content and takes the dense
+ * pass for flat content (at most 1/VDA_PNG_DENSE_RATIO of the DIB). */
+static void test_png_settings(void)
+{
+  enum { W = 96, H = 64 };
+  static uint32_t grainy[W * H], flat[W * H];
+  static uint8_t exp_grainy[W * H * 4], exp_flat[W * H * 4];
+  for (uint32_t i = 0; i < W * H; i++) {
+    uint32_t x = i % W, y = i / W;
+    uint32_t g = hsh(i, 7, 7) & 0x0F0F0F; /* grain of 4 bits per channel */
+    grainy[i] = ((x * 2) << 16 | (y * 3) << 8 | 0x40) + g;
+    flat[i] = (x / 32) * 0x402010u + (y / 16) * 0x102040u; /* blocks of one colour */
+    for (int c = 0; c < 3; c++) {
+      exp_grainy[4 * i + c] = (uint8_t)(grainy[i] >> (16 - 8 * c));
+      exp_flat[4 * i + c] = (uint8_t)(flat[i] >> (16 - 8 * c));
+    }
+    exp_grainy[4 * i + 3] = exp_flat[4 * i + 3] = 255;
+  }
+  const vda_png_settings stored = {0, 0x08, -1};
+  const vda_png_settings *sets[] = {&vda_png_libpng_defaults, &stored, &vda_png_fast,
+                                    &vda_png_dense};
+  size_t sg[4], sf[4], len, pl = 0;
+  const char *why;
+  uint8_t *png = NULL;
+
+  dspec d = {.hsize = 40, .w = W, .h = H, .bpp = 24, .comp = BI_RGB, .vals = grainy};
+  uint8_t *dib = build_dib(&d, false, &len);
+  encode_each(dib, len, exp_grainy, W, H, sets, 4, sg);
+  CHECK(sg[1] >= (size_t)H * (W * 3 + 1)); /* stored: every row byte and its filter byte */
+  CHECK(sg[0] < sg[1] && sg[2] < sg[1]);
+  CHECK(sg[2] > len / VDA_PNG_DENSE_RATIO); /* grainy: one pass */
+  CHECK_ACCEPTED(vda_dib_to_png(dib, len, 64 * MiB, &png, &pl, &why), why);
+  CHECK_EQ(pl, sg[2]);
+  free(png);
+  free(dib);
+
+  png = NULL;
+  d.vals = flat;
+  dib = build_dib(&d, false, &len);
+  encode_each(dib, len, exp_flat, W, H, sets, 4, sf);
+  CHECK(sf[2] <= len / VDA_PNG_DENSE_RATIO && sf[3] < sf[2]); /* flat: the dense pass wins */
+  CHECK_ACCEPTED(vda_dib_to_png(dib, len, 64 * MiB, &png, &pl, &why), why);
+  CHECK_EQ(pl, sf[3]);
+  free(png);
+  free(dib);
+}
+
 static void test_dib_malformed(void)
 {
   const char *why;
@@ -941,6 +1009,7 @@ int main(void)
   RUN_TEST(test_dib_palette);
   RUN_TEST(test_dib_16bpp);
   RUN_TEST(test_dib_24_32);
+  RUN_TEST(test_png_settings);
   RUN_TEST(test_dib_malformed);
   RUN_TEST(test_dib_png_output_limit);
   RUN_TEST(test_bmp_files);

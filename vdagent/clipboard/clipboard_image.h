@@ -48,9 +48,32 @@ bool vda_png_to_dib(const uint8_t *png, size_t len, size_t max_out, bool v5, uin
                     size_t *dib_len, bool *has_alpha, const char **why);
 
 /* Packed DIB (CF_DIB or CF_DIBV5 contents) -> PNG, 8 bits per sample, RGB,
- * or RGBA when the DIB carries meaningful alpha (see vda_dib_parse). */
+ * or RGBA when the DIB carries meaningful alpha (see vda_dib_parse).
+ * Encoded with vda_png_fast; when that PNG is at most 1/VDA_PNG_DENSE_RATIO
+ * of the DIB (flat content: window chrome, text), again with
+ * vda_png_dense, keeping the smaller. Why, with figures: docs/BENCHMARKS.md
+ * ("PNG encoder settings", bench/png_bench.sh). */
 bool vda_dib_to_png(const uint8_t *dib, size_t len, size_t max_out, uint8_t **png, size_t *png_len,
                     const char **why);
+
+/* How the DIB -> PNG encoder compresses. Each field -1: libpng's default
+ * (zlib level 6; the adaptive choice among all five row filters; the
+ * Z_FILTERED strategy). filters: a mask of libpng's PNG_FILTER_NONE (0x08),
+ * _SUB (0x10), _UP (0x20), _AVG (0x40), _PAETH (0x80); strategy: zlib's
+ * Z_DEFAULT_STRATEGY (0), Z_FILTERED (1), Z_RLE (3). */
+typedef struct vda_png_settings {
+  int level, filters, strategy;
+} vda_png_settings;
+extern const vda_png_settings vda_png_libpng_defaults;
+/* Up filter with run-length deflate: on photos as small as libpng's default
+ * at a tenth of its time (zlib's level 6 walks long match chains through
+ * grain); flat content comes out several times larger, hence the second
+ * pass with vda_png_dense (level 6, Up), which is fast on such content. */
+extern const vda_png_settings vda_png_fast, vda_png_dense;
+#define VDA_PNG_DENSE_RATIO 16u
+bool vda_dib_to_png_with(const uint8_t *dib, size_t len, size_t max_out,
+                         const vda_png_settings *settings, uint8_t **png, size_t *png_len,
+                         const char **why);
 
 /* Checks the PNG signature and IHDR (dimensions and limits as above) without
  * decoding: enough to vet the registered "PNG" format before sending it. */

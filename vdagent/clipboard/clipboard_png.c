@@ -218,11 +218,29 @@ out:
 
 typedef struct {
   const vda_dib_view *v;
-  uint8_t *row; /* one RGBA row */
+  const vda_png_settings *set;
+  bool direct;  /* rows_direct: set before setjmp, which may clobber locals */
+  uint8_t *row; /* one RGBA row, for DIBs libpng cannot take as they are */
   uint8_t *buf; /* the PNG, owned until handed to the caller */
   size_t len, cap, max;
   const char *why;
 } png_enc;
+
+const vda_png_settings vda_png_libpng_defaults = {-1, -1, -1};
+/* Chosen in docs/BENCHMARKS.md ("PNG encoder settings"). */
+const vda_png_settings vda_png_fast = {1, PNG_FILTER_UP, 3 /* Z_RLE */};
+const vda_png_settings vda_png_dense = {6, PNG_FILTER_UP, -1};
+
+/* The DIB's rows are already what libpng takes with png_set_bgr (and, for
+ * an unused fourth byte, png_set_filler): B G R or B G R A/X in that byte
+ * order. Screenshots are, and then no row is converted at all. */
+static bool rows_direct(const vda_dib_view *v)
+{
+  if (v->bpp == 24)
+    return true;
+  return v->bpp == 32 && v->masks[0] == 0x00FF0000u && v->masks[1] == 0x0000FF00u &&
+         v->masks[2] == 0x000000FFu && (!v->has_alpha || v->masks[3] == 0xFF000000u);
+}
 
 static void PNGCBAPI enc_write(png_structp png, png_bytep data, size_t n)
 {
@@ -257,19 +275,39 @@ static void PNGCBAPI enc_flush(png_structp png)
 static bool enc_run(png_structp png, png_infop info, png_enc *e)
 {
   const vda_dib_view *v = e->v;
+  const vda_png_settings *set = e->set;
   if (setjmp(png_jmpbuf(png)))
     return false;
   png_set_write_fn(png, e, enc_write, enc_flush);
+  if (set->level >= 0)
+    png_set_compression_level(png, set->level);
+  if (set->filters >= 0)
+    png_set_filter(png, PNG_FILTER_TYPE_BASE, set->filters);
+  if (set->strategy >= 0)
+    png_set_compression_strategy(png, set->strategy);
   png_set_IHDR(png, info, v->width, v->height, 8,
                v->has_alpha ? PNG_COLOR_TYPE_RGB_ALPHA : PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE,
                PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
   png_set_sRGB(png, info, PNG_sRGB_INTENT_PERCEPTUAL);
   png_write_info(png, info);
+  if (e->direct) {
+    png_set_bgr(png);
+    if (v->bpp == 32 && !v->has_alpha)
+      png_set_filler(png, 0, PNG_FILLER_AFTER); /* drops the unused byte */
+  }
   for (uint32_t y = 0; y < v->height; y++) {
+    uint32_t sy = v->top_down ? y : v->height - 1u - y;
+    if (e->direct) {
+      png_write_row(png, v->bits + (size_t)sy * v->stride);
+      continue;
+    }
     vda_dib_row_rgba(v, y, e->row);
     if (!v->has_alpha) /* RGBA -> RGB in place */
-      for (uint32_t x = 0; x < v->width; x++)
-        memmove(e->row + 3u * x, e->row + 4u * x, 3);
+      for (uint32_t x = 1; x < v->width; x++) {
+        e->row[3u * x] = e->row[4u * x];
+        e->row[3u * x + 1] = e->row[4u * x + 1];
+        e->row[3u * x + 2] = e->row[4u * x + 2];
+      }
     png_write_row(png, e->row);
   }
   png_write_end(png, info);
@@ -279,8 +317,31 @@ static bool enc_run(png_structp png, png_infop info, png_enc *e)
 bool vda_dib_to_png(const uint8_t *dib, size_t len, size_t max_out, uint8_t **png, size_t *png_len,
                     const char **why)
 {
+  uint8_t *dense = NULL;
+  size_t dense_len = 0;
+  const char *ignored;
+  if (!vda_dib_to_png_with(dib, len, max_out, &vda_png_fast, png, png_len, why))
+    return false;
+  /* flat content: the dense pass costs little there and gives a fraction of
+   * the size; a failure of it (memory) leaves the fast PNG, which is valid */
+  if (*png_len <= len / VDA_PNG_DENSE_RATIO &&
+      vda_dib_to_png_with(dib, len, max_out, &vda_png_dense, &dense, &dense_len, &ignored) &&
+      dense_len < *png_len) {
+    free(*png);
+    *png = dense;
+    *png_len = dense_len;
+    dense = NULL;
+  }
+  free(dense);
+  return true;
+}
+
+bool vda_dib_to_png_with(const uint8_t *dib, size_t len, size_t max_out,
+                         const vda_png_settings *settings, uint8_t **png, size_t *png_len,
+                         const char **why)
+{
   vda_dib_view v;
-  png_enc e = {.v = &v, .max = max_out, .why = "PNG encoder error"};
+  png_enc e = {.v = &v, .set = settings, .max = max_out, .why = "PNG encoder error"};
   png_structp p = NULL;
   png_infop info = NULL;
   bool ok = false;
@@ -289,10 +350,11 @@ bool vda_dib_to_png(const uint8_t *dib, size_t len, size_t max_out, uint8_t **pn
   *png_len = 0;
   if (!vda_dib_parse(dib, len, 0, max_out, &v, &e.why))
     goto out;
-  e.row = malloc((size_t)v.width * 4u);
+  e.direct = rows_direct(&v);
+  e.row = e.direct ? NULL : malloc((size_t)v.width * 4u);
   p = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, on_error, on_warning);
   info = p ? png_create_info_struct(p) : NULL;
-  if (!e.row || !info) {
+  if ((!e.direct && !e.row) || !info) {
     e.why = "out of memory";
     goto out;
   }
