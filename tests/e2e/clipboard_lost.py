@@ -2,8 +2,8 @@
 """A paste waits only while the client's data is coming. Usage:
 clipboard_lost.py PORT INJECT_SOCKET AGENT_LOG
   never answers: the client grabbed text but never answers the agent's
-    request: `xclip -o` returns with nothing within 3 s of the request (and
-    Wine's second request for the same text does not wait again);
+    request: a Windows program's paste (tests/windows/paste_probe.exe, see
+    win_paste.py) returns with nothing within 3 s of the request;
   refused: instead of an answer, a CLIPBOARD the service refuses (too short
     for its type, injected on the pty) arrives: the paste returns at once;
   slow but steady: the answer arrives in pieces over ~8 s (injected on the
@@ -11,8 +11,9 @@ clipboard_lost.py PORT INJECT_SOCKET AGENT_LOG
     completes with every byte, although it took longer than the 3 s a
     silent client gets;
   client gone: the client starts sending 64 MiB and disconnects in the
-    middle: `xclip -o` returns with nothing within 0.5 s of the disconnect;
-  after all of them, a new client's paste works.
+    middle: the paste returns with nothing within 0.5 s of the disconnect;
+  after all of them, a new client's paste works (through `xclip -o`, Wine's
+  X bridge included).
 Prints one JSON line per check and exits non-zero on any failure."""
 import json
 import os
@@ -25,40 +26,18 @@ import time
 
 sys.path.insert(0, os.path.join(os.environ["VDA_SOURCE_DIR"], "tests", "rig"))
 from spice_client import SpiceClient, inject  # noqa: E402
+from win_paste import WinPaste  # noqa: E402
 
 CLIP_UTF8_TEXT = 1
 VD_AGENT_CLIPBOARD = 4
-
-
-def paste_start():
-    p = subprocess.Popen(["xclip", "-o", "-selection", "clipboard"], stdout=subprocess.PIPE)
-    out = []
-    th = threading.Thread(target=lambda: out.append(p.stdout.read()))
-    th.start()
-    return p, th, out
 
 
 def wait_request(c, since, timeout=20):
     return c.wait_event("clipboard_request", timeout, since)
 
 
-def paste_end(c, p, th, timeout, tick=None):
-    """Seconds until xclip exits (the client loop keeps running, tick() is
-    called on each turn), or None."""
-    t0 = time.monotonic()
-    while p.poll() is None and time.monotonic() - t0 < timeout:
-        if c is not None:
-            c.iterate(0.02)
-        else:
-            time.sleep(0.02)
-        if tick is not None:
-            tick()
-    if p.poll() is None:
-        p.kill()
-        th.join()
-        return None
-    th.join()
-    return round(time.monotonic() - t0, 3)
+def pump(c):
+    return lambda: c.iterate(0.02)
 
 
 def refused_chunk():
@@ -98,64 +77,68 @@ def main():
     # --- the client never answers --------------------------------------------
     unanswered_grab(c)
     since = len(c.events)
-    t_start = time.monotonic()
-    p, th, out = paste_start()
+    t_start = time.time()
+    w = WinPaste()
     wait_request(c, since)
-    t_req = time.monotonic()
-    secs = paste_end(c, p, th, 20)
-    total = secs if secs is None else round(time.monotonic() - t_start, 3)
-    secs = secs if secs is None else round(time.monotonic() - t_req, 3)
+    t_req = time.time()
+    end = w.wait_end(20, pump(c))
+    w.close()
     requests = sum(1 for e in c.events[since:] if e["event"] == "clipboard_request")
-    ok = secs is not None and secs <= 3.2 and out and out[0] == b""
+    secs = None if end is None else round(end - t_req, 3)
+    ok = secs is not None and secs <= 3.2 and w.units == 0
     failed += not ok
     print(json.dumps({"check": "a paste the client never answers returns within 3 s", "ok": ok,
-                      "after_request_s": secs, "paste_returned_s": total,
+                      "after_request_s": secs,
+                      "paste_returned_s": None if end is None else round(end - t_start, 3),
                       "requests": requests}), flush=True)
 
     # --- refused on the way ------------------------------------------------
     unanswered_grab(c)
     since = len(c.events)
-    p, th, out = paste_start()
+    w = WinPaste()
     wait_request(c, since)
     c.iterate(0.3)
-    # Every request the agent sends (Wine asks again for formats it derives
-    # from text) is answered by a CLIPBOARD the service refuses.
+    # Every request the agent sends is answered by a CLIPBOARD the service
+    # refuses.
     answered = [0]
 
     def answer_refused():
+        c.iterate(0.02)
         n = sum(1 for e in c.events[since:] if e["event"] == "clipboard_request")
         while answered[0] < n:
             inject(sock, refused_chunk())
             answered[0] += 1
 
-    t0 = time.monotonic()
+    t0 = time.time()
     answer_refused()
-    secs = paste_end(c, p, th, 10, answer_refused)
-    secs = secs if secs is None else round(time.monotonic() - t0, 3)
-    ok = secs is not None and secs < 1 and out and out[0] == b""
+    end = w.wait_end(10, answer_refused)
+    w.close()
+    secs = None if end is None else round(end - t0, 3)
+    ok = secs is not None and secs < 1 and w.units == 0
     failed += not ok
     print(json.dumps({"check": "a refused CLIPBOARD ends the waiting paste", "ok": ok,
                       "paste_returned_s": secs, "requests": answered[0]}), flush=True)
 
     # --- slow but steady -------------------------------------------------------
-    slow = ("0123456789abcdef" * 8192).encode()  # 128 KiB in 16 pieces of 8 KiB
-    chunks = clipboard_chunks(slow)
+    slow = "0123456789abcdef" * 8192  # 128 KiB in 16 pieces of 8 KiB
+    chunks = clipboard_chunks(slow.encode())
     unanswered_grab(c)
     since = len(c.events)
-    p, th, out = paste_start()
+    w = WinPaste()
     wait_request(c, since)
-    t0 = time.monotonic()
+    t0 = time.time()
     for i in range(0, len(chunks), 4):
         inject(sock, b"".join(chunks[i:i + 4]))
         c.iterate(0.5)
-    fed_s = round(time.monotonic() - t0, 3)
-    secs = paste_end(c, p, th, 20)
-    secs = secs if secs is None else round(time.monotonic() - t0, 3)
-    ok = secs is not None and out and out[0] == slow
+    fed_s = round(time.time() - t0, 3)
+    end = w.wait_end(20, pump(c))
+    w.close()
+    secs = None if end is None else round(end - t0, 3)
+    ok = secs is not None and w.pasted(slow)
     failed += not ok
     print(json.dumps({"check": "a slow but steady answer completes the paste", "ok": ok,
                       "fed_over_s": fed_s, "paste_returned_s": secs,
-                      "bytes": len(out[0]) if out else None, "want": len(slow)}), flush=True)
+                      "units": w.units, "want": len(slow)}), flush=True)
 
     # --- the client leaves mid-stream ----------------------------------------
     big = ("0123456789abcdef" * 4096 * 1024).encode()  # 64 MiB
@@ -163,20 +146,21 @@ def main():
     c.main.clipboard_selection_grab(0, [CLIP_UTF8_TEXT])
     c.iterate(0.5)
     since = len(c.events)
-    p, th, out = paste_start()
+    w = WinPaste()
     wait_request(c, since)
     c.iterate(0.3)  # part of the 64 MiB is on its way
-    still_waiting = p.poll() is None
-    t0 = time.monotonic()
+    still_waiting = not w.ended()
+    t0 = time.time()
     c.disconnect()
-    secs = paste_end(None, p, th, 40)
-    secs = secs if secs is None else round(time.monotonic() - t0, 3)
+    end = w.wait_end(40)
+    w.close()
+    secs = None if end is None else round(end - t0, 3)
     with open(agent_log, "rb") as f:
         log = f.read()
     # The stream really was cut in the middle.
     cut = [int(n) for n in re.findall(rb"clipboard stream aborted \((\d+) of %d bytes\)" % len(big),
                                       log)]
-    ok = (still_waiting and secs is not None and secs <= 0.5 and out and out[0] == b"" and
+    ok = (still_waiting and secs is not None and secs <= 0.5 and w.units == 0 and
           cut and 0 < cut[-1] < len(big))
     failed += not ok
     print(json.dumps({"check": "a client leaving mid-paste ends the paste within 0.5 s", "ok": ok,
@@ -189,9 +173,18 @@ def main():
     c.wait_agent(30)
     c.clip_grab("after the lost pastes")
     c.iterate(0.5)
-    p, th, out = paste_start()
-    secs = paste_end(c, p, th, 30)
-    ok = secs is not None and out and out[0] == b"after the lost pastes"
+    p = subprocess.Popen(["xclip", "-o", "-selection", "clipboard"], stdout=subprocess.PIPE)
+    out = []
+    th = threading.Thread(target=lambda: out.append(p.stdout.read()))
+    th.start()
+    t0 = time.monotonic()
+    while p.poll() is None and time.monotonic() - t0 < 30:
+        c.iterate(0.02)  # the client serves the agent's request meanwhile
+    if p.poll() is None:
+        p.kill()
+    th.join()
+    secs = round(time.monotonic() - t0, 3)
+    ok = p.returncode == 0 and out == [b"after the lost pastes"]
     failed += not ok
     print(json.dumps({"check": "the next paste works", "ok": ok, "paste_s": secs}), flush=True)
     c.disconnect()

@@ -52,9 +52,18 @@ struct vda_clipboard_win {
   /* Bytes of client clipboard data received (main thread adds, the
    * render wait reads): a paste still arriving is not given up on. */
   volatile LONG64 received;
+  /* tries left for a pending TIMER_EMPTY (clipboard thread only) */
+  int empty_tries;
 };
 
 #define TIMER_RELEASE 1
+/* Emptying the client's offer when the clipboard is busy: the program that
+ * holds it open is often the one pasting, waiting in GetClipboardData for
+ * our WM_RENDERFORMAT answer, so this thread must not sleep on it; it tries
+ * again every EMPTY_RETRY_MS, for at most EMPTY_TRIES tries (5 s). */
+#define TIMER_EMPTY 2
+#define EMPTY_RETRY_MS 25
+#define EMPTY_TRIES 200
 
 /* OpenClipboard fails while another program has it open: retry briefly. */
 static bool open_clipboard(HWND hwnd)
@@ -92,6 +101,40 @@ static void fill_slot(vda_clipboard_win *c, uint8_t *data, size_t len)
 static void serve(vda_clipboard_win *c, uint32_t type);
 
 /* Carries out what the state decided. Called with the lock held. */
+static void cancel_empty(vda_clipboard_win *c)
+{
+  if (c->empty_tries > 0)
+    KillTimer(c->hwnd, TIMER_EMPTY);
+  c->empty_tries = 0;
+}
+
+/* Takes the client's offer off the clipboard (it can no longer be
+ * rendered). Without this a departed client's formats stay offered, and
+ * every later paste in the guest asks for data nobody has. */
+static void try_empty(vda_clipboard_win *c)
+{
+  if (GetClipboardOwner() != c->hwnd) {
+    cancel_empty(c); /* someone else's clipboard now: nothing of ours to take off */
+    return;
+  }
+  if (OpenClipboard(c->hwnd)) {
+    EmptyClipboard();
+    CloseClipboard();
+    cancel_empty(c);
+    LOG_INFO("clipboard: the client released its clipboard");
+    return;
+  }
+  DWORD err = GetLastError();
+  if (--c->empty_tries > 0) {
+    SetTimer(c->hwnd, TIMER_EMPTY, EMPTY_RETRY_MS, NULL);
+    return;
+  }
+  KillTimer(c->hwnd, TIMER_EMPTY);
+  LOG_WARN("clipboard: the client's formats stay offered: the clipboard stayed open "
+           "elsewhere for %d ms (OpenClipboard: %s)",
+           EMPTY_TRIES * EMPTY_RETRY_MS, vda_win_strerror(err));
+}
+
 static void run_action(vda_clipboard_win *c, const vda_clip_action *a)
 {
   LOG_DEBUG("clipboard: %s", a->why ? a->why : "");
@@ -109,6 +152,7 @@ static void run_action(vda_clipboard_win *c, const vda_clip_action *a)
     send_body(c, &a->body);
     break;
   case VDA_CLIP_DO_OWN:
+    cancel_empty(c); /* a new offer replaces the one still to be emptied */
     if (open_clipboard(c->hwnd)) {
       if (!EmptyClipboard())
         LOG_WARN("EmptyClipboard: %s", vda_win_strerror(GetLastError()));
@@ -119,11 +163,8 @@ static void run_action(vda_clipboard_win *c, const vda_clip_action *a)
     }
     break;
   case VDA_CLIP_DO_EMPTY:
-    if (GetClipboardOwner() == c->hwnd && open_clipboard(c->hwnd)) {
-      EmptyClipboard();
-      CloseClipboard();
-      LOG_INFO("clipboard: the client released its clipboard");
-    }
+    c->empty_tries = EMPTY_TRIES;
+    try_empty(c);
     break;
   case VDA_CLIP_DO_DELAY_EMPTY:
     SetTimer(c->hwnd, TIMER_RELEASE, VDA_CLIP_RELEASE_DELAY_MS, NULL);
@@ -308,6 +349,8 @@ static LRESULT CALLBACK wndproc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
     return 0;
   }
   case WM_TIMER:
+    if (wp == TIMER_EMPTY)
+      try_empty(c);
     if (wp == TIMER_RELEASE) {
       vda_clip_action a;
       KillTimer(hwnd, TIMER_RELEASE);
