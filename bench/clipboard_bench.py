@@ -108,17 +108,15 @@ def c2g_null(c, ctype, data, log):
 
 def screenshot_bmp(w=3840, h=2160):
     # The same picture as screenshot_png(), as a bottom-up 24-bit BMP.
-    stride = w * 3
+    from png_bench import bmp
     rows = []
-    for y in range(h - 1, -1, -1):
-        row = bytearray(stride)
+    for y in range(h):
+        row = bytearray(w * 3)
         for x in range(0, w, 64):
             v = ((x // 64) * 37 + (y // 32) * 11) & 255
             row[x * 3:(x + 64) * 3] = bytes((255 - v, (v * 3) & 255, v)) * 64  # BGR
         rows.append(bytes(row))
-    px = b"".join(rows)
-    info = struct.pack("<IiiHHIIiiII", 40, w, h, 1, 24, 0, len(px), 2835, 2835, 0, 0)
-    return struct.pack("<2sIHHI", b"BM", 54 + len(px), 0, 0, 54) + info + px
+    return bmp(rows, w, h)
 
 
 def detail(work):

@@ -296,8 +296,8 @@ static bool enc_run(png_structp png, png_infop info, png_enc *e)
       png_set_filler(png, 0, PNG_FILLER_AFTER); /* drops the unused byte */
   }
   for (uint32_t y = 0; y < v->height; y++) {
-    uint32_t sy = v->top_down ? y : v->height - 1u - y;
     if (e->direct) {
+      uint32_t sy = v->top_down ? y : v->height - 1u - y;
       png_write_row(png, v->bits + (size_t)sy * v->stride);
       continue;
     }

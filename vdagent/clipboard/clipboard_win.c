@@ -100,7 +100,6 @@ static void fill_slot(vda_clipboard_win *c, uint8_t *data, size_t len)
 
 static void serve(vda_clipboard_win *c, uint32_t type);
 
-/* Carries out what the state decided. Called with the lock held. */
 static void cancel_empty(vda_clipboard_win *c)
 {
   if (c->empty_tries > 0)
@@ -135,6 +134,7 @@ static void try_empty(vda_clipboard_win *c)
            EMPTY_TRIES * EMPTY_RETRY_MS, vda_win_strerror(err));
 }
 
+/* Carries out what the state decided. Called with the lock held. */
 static void run_action(vda_clipboard_win *c, const vda_clip_action *a)
 {
   LOG_DEBUG("clipboard: %s", a->why ? a->why : "");
