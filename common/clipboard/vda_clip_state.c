@@ -37,6 +37,7 @@ static vda_clip_do act_reset(vda_clip_action *act, const char *why)
   act->fail_request = false;
   act->cancel_pending = false;
   act->cancel_release_timer = false;
+  act->refused = false;
   act->ntypes = 0;
   act->body.type = 0;
   act->body.len = 0;
@@ -265,8 +266,10 @@ vda_clip_do vda_clip_client_release(vda_clip_state *s, uint8_t selection, vda_cl
     return act_do(act, VDA_CLIP_DO_NOTHING, "clipboard disabled by policy");
   if (selection != VD_AGENT_CLIPBOARD_SELECTION_CLIPBOARD)
     return act_do(act, VDA_CLIP_DO_NOTHING, "release of a selection Windows does not have");
-  if (!s->client_owns || s->release_delayed)
+  if (!s->client_owns || s->release_delayed) {
+    act->refused = true;
     return act_do(act, VDA_CLIP_DO_NOTHING, "release while the client owns nothing here");
+  }
   if (vda_use_no_release_on_regrab(&s->neg))
     return drop_client(s, act, "client released the clipboard", "");
   /* An old peer sends RELEASE between two grabs: wait for the next GRAB
@@ -302,6 +305,9 @@ vda_clip_do vda_clip_client_request(vda_clip_state *s, uint8_t selection, uint32
   act_reset(act, "");
   if (!s->enabled)
     return act_do(act, VDA_CLIP_DO_NOTHING, "clipboard disabled by policy");
+  /* Each way out below but the last answers a request out of order (or
+   * one that crossed our RELEASE): worth a line, rate-limited. */
+  act->refused = true;
   if (selection != VD_AGENT_CLIPBOARD_SELECTION_CLIPBOARD)
     return answer_empty(s, act, selection, VD_AGENT_CLIPBOARD_NONE,
                         "request for a selection Windows does not have: "
@@ -315,6 +321,7 @@ vda_clip_do vda_clip_client_request(vda_clip_state *s, uint8_t selection, uint32
                         "request for a type we did not offer: "
                         "empty answer");
   act->type = type;
+  act->refused = false;
   return act_do(act, VDA_CLIP_DO_SERVE, "client requested guest data");
 }
 
@@ -465,6 +472,7 @@ vda_clip_do vda_clip_client_message(vda_clip_state *s, uint32_t vd_type, const u
     why = "not a clipboard control message";
     break;
   }
+  act->refused = true;
   return act_do(act, VDA_CLIP_DO_NOTHING, why ? why : "malformed message");
 }
 

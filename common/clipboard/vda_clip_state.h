@@ -114,6 +114,10 @@ typedef struct vda_clip_action {
   bool cancel_pending;
   /* Disarm the delayed-release timer (a GRAB arrived in time, ...). */
   bool cancel_release_timer;
+  /* The client's message was out of order or malformed (a REQUEST with
+   * nothing grabbed, a RELEASE of nothing): the glue logs `why` once per
+   * reason and interval, since a client repeating it must not flood. */
+  bool refused;
   uint32_t ntypes; /* OWN */
   uint32_t types[VDA_MAX_GRAB_TYPES];
   vda_body body; /* SEND */

@@ -579,6 +579,7 @@ static void test_client_message(void)
   vda_put_le32(g + 4, 0);
   vda_put_le32(g + 8, TXT);
   CHECK_EQ(vda_clip_client_message(&s, VD_AGENT_CLIPBOARD_GRAB, g, 12, &A), VDA_CLIP_DO_OWN);
+  CHECK(!A.refused);
   CHECK_EQ(A.ntypes, 1);
   CHECK_EQ(A.types[0], TXT);
   /* A serial far ahead of the counter is stale. */
@@ -588,10 +589,25 @@ static void test_client_message(void)
   vda_put_le32(r + 4, TXT);
   CHECK_EQ(vda_clip_client_message(&s, VD_AGENT_CLIPBOARD_REQUEST, r, 8, &A),
            VDA_CLIP_DO_SEND); /* nothing grabbed by us: NONE */
+  CHECK(A.refused);           /* out of order: the glue logs it (rate-limited) */
   CHECK_EQ(vda_clip_client_message(&s, VD_AGENT_CLIPBOARD_RELEASE, r, 4, &A), VDA_CLIP_DO_EMPTY);
+  CHECK(!A.refused);
+  /* A second RELEASE: the client owns nothing here any more. */
+  CHECK_EQ(vda_clip_client_message(&s, VD_AGENT_CLIPBOARD_RELEASE, r, 4, &A), VDA_CLIP_DO_NOTHING);
+  CHECK(A.refused);
+  /* Our own grab, then a request for what it offers: served, not refused;
+   * for a type it does not offer: refused. */
+  uint32_t txt = TXT;
+  CHECK_EQ(vda_clip_guest_changed(&s, &txt, 1, false, &A), VDA_CLIP_DO_SEND);
+  CHECK_EQ(vda_clip_client_message(&s, VD_AGENT_CLIPBOARD_REQUEST, r, 8, &A), VDA_CLIP_DO_SERVE);
+  CHECK(!A.refused);
+  vda_put_le32(r + 4, VD_AGENT_CLIPBOARD_IMAGE_JPG);
+  CHECK_EQ(vda_clip_client_message(&s, VD_AGENT_CLIPBOARD_REQUEST, r, 8, &A), VDA_CLIP_DO_SEND);
+  CHECK(A.refused);
   /* Malformed for this view (no selection prefix room) and foreign. */
   CHECK_EQ(vda_clip_client_message(&s, VD_AGENT_CLIPBOARD_REQUEST, r, 3, &A), VDA_CLIP_DO_NOTHING);
   CHECK(A.why != NULL && A.why[0] != '\0');
+  CHECK(A.refused);
   CHECK_EQ(vda_clip_client_message(&s, VD_AGENT_REPLY, r, 8, &A), VDA_CLIP_DO_NOTHING);
 }
 

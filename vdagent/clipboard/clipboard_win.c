@@ -343,6 +343,11 @@ static LRESULT CALLBACK wndproc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
     vda_clip_action a;
     EnterCriticalSection(&c->lock);
     vda_clip_client_message(&c->st, m->vd_type, m->body, m->size, &a);
+    /* Keyed by reason: a host repeating one bad message gets one line per
+     * interval and a count, and a different mistake still gets its own. */
+    if (a.refused)
+      LOG_WARN_LIMITED(a.why, "clipboard: client message type %u refused: %s", (unsigned)m->vd_type,
+                       a.why);
     run_action(c, &a);
     LeaveCriticalSection(&c->lock);
     free(m);
