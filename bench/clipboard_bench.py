@@ -1,10 +1,14 @@
 #!/usr/bin/python3
-"""Clipboard throughput, timed end to end through the real client and server.
-Usage:
-  clipboard_bench.py agent PORT WORKDIR         our agent in Wine, X programs on the guest side
-  clipboard_bench.py null PORT WORKDIR NULLLOG  the null agent (drains the port) on the guest side
-Cases: text 20 MiB and 100 MiB, and a 3840x2160 screenshot (PNG), each way.
-Prints one JSON object {case: seconds}."""
+"""Clipboard throughput, timed end to end through the real client and server
+(run by bench/clipboard_bench.sh). Each command prints the case's seconds.
+  clipboard_bench.py gen WORKDIR                     writes the cases' files
+  clipboard_bench.py c2g-agent PORT TYPE FILE [XTYPE] client -> guest, an X program pastes
+  clipboard_bench.py g2c-agent PORT TYPE FILE [XTYPE] guest -> client, an X program copied
+  clipboard_bench.py c2g-win PORT 1 FILE             client -> guest text, a Windows program pastes
+  clipboard_bench.py g2c-win PORT 1 FILE             guest -> client text, a Windows program copied
+  clipboard_bench.py c2g-null PORT TYPE FILE NULLLOG the floor: the null agent drains the data
+  clipboard_bench.py g2c-null PORT TYPE -            the floor: the null agent serves its grab
+"""
 import json
 import os
 import struct
@@ -15,7 +19,9 @@ import time
 import zlib
 
 sys.path.insert(0, os.path.join(os.environ["VDA_SOURCE_DIR"], "tests", "rig"))
+sys.path.insert(0, os.path.join(os.environ["VDA_SOURCE_DIR"], "tests", "e2e"))
 from spice_client import SpiceClient  # noqa: E402
+from win_paste import WinPaste  # noqa: E402
 
 MIB = 1024 * 1024
 
@@ -92,6 +98,50 @@ def g2c_agent(c, ctype, data, xtype):
     return secs
 
 
+def c2g_win(c, data):
+    """Text client -> guest, pasted by a Windows program (paste_probe.exe):
+    from its GetClipboardData until that returns, the CRC checked. No X
+    program, so Wine's X selection bridge is not on the path."""
+    c.serve_clip[0] = (1, data)
+    c.main.clipboard_selection_grab(0, [1])
+    c.iterate(0.3)
+    p = WinPaste()
+    pump_until(c, p.ended, 600, "paste_probe")
+    p.close()
+    txt = data.decode("utf-8")
+    if not (p.pasted(txt) or p.pasted(txt.replace("\n", "\r\n"))):
+        raise SystemExit("paste_probe got %s UTF-16 units, not the text sent" % p.units)
+    return p.end_t - p.start_t
+
+
+def g2c_win(c, data, path):
+    """Text guest -> client, copied by a Windows program (clip_bridge.exe
+    put: CF_UNICODETEXT rendered at once): from the client's request until it
+    holds the data."""
+    bridge = os.environ.get("VDA_CLIP_BRIDGE")
+    if not bridge or not os.path.exists(bridge):
+        raise SystemExit("VDA_CLIP_BRIDGE (bench/windows/clip_bridge.exe) missing: build win64")
+    c.guest_grab.pop(0, None)
+    p = subprocess.Popen(["wine", bridge, "put", "Z:" + os.path.abspath(path).replace("/", "\\"),
+                          "600"], stdout=subprocess.PIPE, text=True)
+    try:
+        ready = []
+        threading.Thread(target=lambda: ready.append(p.stdout.readline()), daemon=True).start()
+        pump_until(c, lambda: ready and 0 in c.guest_grab, 120, "the agent's grab of the copy")
+        if not ready[0].startswith("READY"):
+            raise SystemExit("clip_bridge put failed: %r" % ready[0])
+        t0 = time.monotonic()
+        ev = c.clip_request(0, 1, 600)
+        secs = time.monotonic() - t0
+    finally:
+        p.kill()
+        p.wait()
+    got = len(ev.get("data_bytes") or b"")
+    if got < len(data):
+        raise SystemExit("the guest sent %d bytes of %d" % (got, len(data)))
+    return secs
+
+
 def c2g_null(c, ctype, data, log):
     start = os.path.getsize(log)
     c.serve_clip[0] = (ctype, data)
@@ -161,6 +211,10 @@ def main():
         secs = c2g_agent(c, ctype, data, sys.argv[5] if len(sys.argv) > 5 else None)
     elif cmd == "g2c-agent":
         secs = g2c_agent(c, ctype, data, sys.argv[5] if len(sys.argv) > 5 else None)
+    elif cmd == "c2g-win":
+        secs = c2g_win(c, data)
+    elif cmd == "g2c-win":
+        secs = g2c_win(c, data, path)
     elif cmd == "c2g-null":
         secs = c2g_null(c, ctype, data, sys.argv[5])
     elif cmd == "g2c-null":

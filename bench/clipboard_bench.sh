@@ -12,6 +12,12 @@ source "$VDA_SOURCE_DIR/tests/e2e/e2e-lib.sh"
 md=${1:-$VDA_SOURCE_DIR/docs/BENCHMARKS.md}
 py=(/usr/bin/python3 "$VDA_SOURCE_DIR/bench/clipboard_bench.py")
 
+# Wine's clipboard with no agent, and the Windows program that copies in the
+# guest -> client Windows-program cases (bench/windows/clip_bridge.c).
+bridge=${VDA_CLIP_BRIDGE:-$VDA_BUILD_DIR/bench/windows/clip_bridge.exe}
+[ -f "$bridge" ] || e2e_fail "$bridge missing: build the win64 tree"
+[ -f "${VDA_PASTE_PROBE:-}" ] || e2e_fail "VDA_PASTE_PROBE (tests/windows/paste_probe.exe) missing: build the win64 tree"
+export VDA_CLIP_BRIDGE=$bridge
 E2E_WITH_X=1 e2e_setup
 w=$RIG_TMP/bench
 mkdir -p "$w"
@@ -25,7 +31,7 @@ run() { "${py[@]}" "$@" 2>>"$RIG_TMP/client.log" || e2e_fail "benchmark step fai
 add() { t[$1]+="${t[$1]:+,}$2"; }
 # Where the time goes: CPU ticks of each process on the path over one case
 # (the first run's 100 MiB text cases). explorer.exe holds Wine's X clipboard
-# bridge; "client" is the benchmark client with the X programs it ran.
+# bridge; "client" is the benchmark client with the programs it ran.
 agent_pid=$(e2e_wine_pids vdagent.exe)
 svc_pid=$(e2e_wine_pids vdservice.exe)
 path_procs="vdagent:$agent_pid vdservice:$svc_pid wineserver:$(e2e_wine_pids wineserver | head -1)"
@@ -61,15 +67,19 @@ for r in $(seq "$RUNS"); do
   add c2g_det "$(run c2g-agent "$RIG_PORT" 2 "$w/detail.png" image/bmp)"
   add g2c_det "$(run g2c-agent "$RIG_PORT" 2 "$w/detail.bmp" image/bmp)"
   add g2c_pdet "$(run g2c-agent "$RIG_PORT" 2 "$w/detail.png" image/png)"
+  # The same text with a Windows program at the guest's end: what a Windows
+  # guest's user sees, without Wine's X selection bridge.
+  add c2g_w20 "$(run c2g-win "$RIG_PORT" 1 "$w/text20")"
+  add g2c_w20 "$(run g2c-win "$RIG_PORT" 1 "$w/text20")"
+  timed c2g_w100 "$p" c2g-win "$RIG_PORT" 1 "$w/text100"
+  timed g2c_w100 "$p" g2c-win "$RIG_PORT" 1 "$w/text100"
 done
 agent_hwm=$(awk '/VmHWM/ {print $2}' "/proc/$agent_pid/status")
 svc_hwm=$(awk '/VmHWM/ {print $2}' "/proc/$svc_pid/status")
 e2e_stop_service
 
 # Wine's own clipboard bridge to X, with no agent (bench/windows/clip_bridge.c):
-# the part of the text cases that the null-agent floor does not cross.
-bridge=${VDA_CLIP_BRIDGE:-$VDA_BUILD_DIR/bench/windows/clip_bridge.exe}
-[ -f "$bridge" ] || e2e_fail "$bridge missing: build the win64 tree"
+# the part of the X-program text cases that the null-agent floor does not cross.
 now_ns() { date +%s%N; }
 for r in $(seq "$RUNS"); do
   for c in "t20 text20" "t100 text100"; do
@@ -156,9 +166,12 @@ lines = ["## Clipboard: throughput each way", "",
          "Written by `bench/clipboard_bench.sh` (do not edit by hand).", "",
          "- Date: %s UTC" % time.strftime("%Y-%m-%d %H:%M", time.gmtime()),
          "- CPU: %s (2 cores shared with the whole rig)" % cpu,
-         "- Agent path: spice-gtk client -> libspice-server -> pty -> vdservice -> vdagent -> %s clipboard -> xclip on Xorg" % wine,
+         "- Agent path: spice-gtk client -> libspice-server -> pty -> vdservice -> vdagent -> %s clipboard -> a Windows program"
+         " (tests/windows/paste_probe.exe pastes, bench/windows/clip_bridge.exe copies), or through Wine's X selection"
+         " bridge (explorer.exe) to xclip on Xorg" % wine,
          "- Baseline: the same client and server with `tests/rig/null_agent.py` on the port (it drains or serves the bytes from memory)",
-         "- client->guest: from the client's grab until the X program's paste completes (agent) or the null agent holds every byte;",
+         "- client->guest: from the client's grab (X program: from its start; Windows program: from its GetClipboardData)",
+         "  until the paste completes (agent) or the null agent holds every byte;",
          "  guest->client: from the client's request until it holds the data. The screenshots go in as PNG and come out",
          "  of the guest as a DIB (BMP on the X side) that the agent encodes to PNG, or as the PNG itself when the guest",
          "  clipboard holds one (image/png on the X side: Wine's \"PNG\" format, sent as it is). The floor for every",
@@ -168,9 +181,17 @@ lines = ["## Clipboard: throughput each way", "",
          "| Case | agent (s) | null agent (s) | agent MiB/s | x null agent | goal met |", "|---|---:|---:|---:|---:|---|"]
 fmt = lambda v: ", ".join("%.2f" % x for x in v)
 rows = []  # (agent key, floor key, size key, label)
+win = {"t20": "w20", "t100": "w100"}
 for key in ("t20", "t100", "img", "det"):
-    rows.append(("c2g_" + key, "null_c2g_" + key, key, "client -> guest " + names[key]))
-    rows.append(("g2c_" + key, "null_g2c_" + key, key, "guest -> client " + names[key] +
+    if key in win:
+        rows.append(("c2g_" + win[key], "null_c2g_" + key, key,
+                     "client -> guest " + names[key] + ", a Windows program pastes"))
+        rows.append(("g2c_" + win[key], "null_g2c_" + key, key,
+                     "guest -> client " + names[key] + ", a Windows program copied"))
+    via = ", an X program pastes (Wine's X bridge)" if key in win else ""
+    rows.append(("c2g_" + key, "null_c2g_" + key, key, "client -> guest " + names[key] + via))
+    via = ", an X program copied (Wine's X bridge)" if key in win else ""
+    rows.append(("g2c_" + key, "null_g2c_" + key, key, "guest -> client " + names[key] + via +
                  (", from a DIB" if key in ("img", "det") else "")))
     if key in ("img", "det"):
         rows.append(("g2c_p" + key, "null_g2c_" + key, key,
@@ -189,7 +210,8 @@ ahwm, shwm = int(os.environ["agent_hwm"]) / 1024, int(os.environ["svc_hwm"]) / 1
 lines += ["", "Peak memory after all cases (VmHWM of the Wine processes, largest transfer 100 MiB):",
           "vdagent.exe %.0f MiB (%.2f MiB per MiB transferred), vdservice.exe %.0f MiB (%.3f MiB per MiB)." % (ahwm, ahwm / 100, shwm, shwm / 100)]
 lines += ["", "Wine's own clipboard bridge to X, no agent (`bench/windows/clip_bridge.exe`, median of %s runs): "
-          "the X program's side of the text cases, which the null-agent floor does not cross." % os.environ["RUNS"],
+          "the X program's side of the X-program text cases, which the null-agent floor and the Windows-program "
+          "cases do not cross." % os.environ["RUNS"],
           "client -> guest is `xclip -o` of text already on the Windows clipboard; guest -> client is "
           "GetClipboardData(CF_UNICODETEXT) of text `xclip -i` holds. The agent's own share is at most "
           "the case minus the bridge:", ""]
@@ -210,9 +232,10 @@ for l in os.environ["BENCH_CPU"].split():
     k, v = l.split("=", 1)
     cpu[k] = [(n, int(x) / hz) for n, x in (e.split(":") for e in v.split(",") if e)]
 lines += ["", "Where the time goes (CPU seconds of each process over the first run's 100 MiB text case; "
-          "explorer.exe holds Wine's X clipboard bridge, client = the spice-gtk client with the X programs it ran):", ""]
+          "explorer.exe holds Wine's X clipboard bridge, client = the spice-gtk client with the X or Windows programs it ran):", ""]
 for d, label in (("c2g", "client -> guest"), ("g2c", "guest -> client")):
-    for who, k in (("agent", "%s_t100" % d), ("floor", "null_%s_t100" % d)):
+    for who, k in (("agent, Windows program", "%s_w100" % d), ("agent, X program", "%s_t100" % d),
+                   ("floor", "null_%s_t100" % d)):
         if k in cpu:
             wall = runs[k][0]
             lines.append("- %s, %s (%.2f s wall): %s" % (label, who, wall, ", ".join("%s %.2f" % e for e in cpu[k])))
