@@ -143,7 +143,9 @@ static bool read_back(const vda_display_ops *ops, void *ctx, work *w, const vda_
                       const char **why)
 {
   const char *ew = NULL;
-  if (!ops->enumerate(ctx, &w->after, &ew)) {
+  bool (*read)(void *, vda_display_set *, const char **) =
+      ops->read_current != NULL ? ops->read_current : ops->enumerate;
+  if (!read(ctx, &w->after, &ew)) {
     *why = "reading the displays back after the change failed";
     return false;
   }

@@ -11,7 +11,8 @@
  *   commit of the whole layout (commit_layout: CCD SetDisplayConfig) -> if
  *   that is absent, fails, or reading back shows it changed nothing, stage
  *   every changed display (CDS_UPDATEREGISTRY | CDS_NORESET) and commit once
- *   (ChangeDisplaySettingsExW(NULL, ...)) -> read back.
+ *   (ChangeDisplaySettingsExW(NULL, ...)) -> read back (read_current: the
+ *   current modes, not the mode lists).
  *
  * Honest replies: what is applied and what is answered are decided from
  * what the guest reports now (enumerate before planning, enumerate again
@@ -64,6 +65,11 @@ typedef struct vda_display_ops {
   /* commit_layout said yes but the layout read back is unchanged: stop
    * using it.  May be NULL. */
   void (*layout_ineffective)(void *ctx);
+  /* Like enumerate but without the mode lists: what reading back after a
+   * commit needs (attachment, current size, position).  Listing every mode
+   * is most of an enumeration's cost (under Wine, one server round trip per
+   * mode).  May be NULL: enumerate is used. */
+  bool (*read_current)(void *ctx, vda_display_set *s, const char **why);
 } vda_display_ops;
 
 typedef struct vda_display_result {

@@ -22,6 +22,7 @@ typedef struct fake {
   vda_mode accept;  /* test_mode accepts this size */
   bool commit_noop; /* commit() says yes and changes nothing */
   int layouts, ineffective;
+  int reads;       /* read_current calls */
   int layout_mode; /* 0: applies the plan, 1: fails, 2: says yes, does nothing */
 } fake;
 
@@ -138,9 +139,24 @@ static void f_ineffective(void *ctx)
   f->ineffective++;
 }
 
-static const vda_display_ops OPS = {f_enumerate, f_test, f_escape, f_stage, f_commit, NULL, NULL};
-static const vda_display_ops CCD_OPS = {f_enumerate, f_test,   f_escape,     f_stage,
-                                        f_commit,    f_layout, f_ineffective};
+/* The current modes only, as the Win32 read_current gives them. */
+static bool f_read_current(void *ctx, vda_display_set *s, const char **w)
+{
+  fake *f = ctx;
+  f->reads++;
+  *s = f->state;
+  for (uint32_t i = 0; i < s->count; i++)
+    s->d[i].nmodes = 0;
+  (void)w;
+  return true;
+}
+
+static const vda_display_ops OPS = {f_enumerate, f_test, f_escape, f_stage,
+                                    f_commit,    NULL,   NULL,     NULL};
+static const vda_display_ops CCD_OPS = {f_enumerate, f_test,   f_escape,      f_stage,
+                                        f_commit,    f_layout, f_ineffective, NULL};
+static const vda_display_ops READ_OPS = {f_enumerate, f_test, f_escape, f_stage,
+                                         f_commit,    NULL,   NULL,     f_read_current};
 
 static const vda_mode STD[] = {{800, 600, 32},   {1024, 768, 32},  {1280, 720, 32},
                                {1280, 1024, 32}, {1920, 1080, 32}, {1024, 768, 16}};
@@ -464,6 +480,28 @@ static void test_read_back_failure_is_error(void)
   CHECK_EQ(vda_display_reply_error(&RES), VD_AGENT_ERROR);
 }
 
+/* Reading back needs the current modes only: one full enumeration per
+ * apply (before planning), and the read-back still catches a commit that
+ * changed nothing. */
+static void test_read_back_uses_current_modes(void)
+{
+  two_qxl();
+  req(0, 1920, 1080);
+  req(1, 1280, 1024);
+  CHECK(vda_display_apply(&READ_OPS, &F, &RQ, NULL, &RES));
+  CHECK(RES.success && RES.applied);
+  CHECK_EQ(F.enumerates, 1);
+  CHECK_EQ(F.reads, 1);
+  two_qxl();
+  F.commit_noop = true;
+  req(0, 1920, 1080);
+  req(1, 1024, 768);
+  CHECK(!vda_display_apply(&READ_OPS, &F, &RQ, NULL, &RES));
+  CHECK(RES.applied && RES.why != NULL);
+  CHECK_EQ(F.enumerates, 1);
+  CHECK_EQ(F.reads, 1);
+}
+
 /* Changed outside the agent (Display Settings, xrandr): the same config
  * again is applied again, decided from the mode read now. */
 static void test_outside_change_reapplied(void)
@@ -489,6 +527,7 @@ int main(void)
   RUN_TEST(test_ccd_failure_falls_back);
   RUN_TEST(test_ccd_noop_detected_by_read_back);
   RUN_TEST(test_read_back_failure_is_error);
+  RUN_TEST(test_read_back_uses_current_modes);
   RUN_TEST(test_outside_change_reapplied);
   RUN_TEST(test_apply_exact_two_monitors);
   RUN_TEST(test_apply_nothing_changed);

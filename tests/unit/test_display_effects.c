@@ -130,7 +130,7 @@ static bool d_commit(void *ctx, const char **w)
   depth_commits++;
   return true;
 }
-static const vda_display_ops DOPS = {d_enum, NULL, NULL, d_stage, d_commit, NULL, NULL};
+static const vda_display_ops DOPS = {d_enum, NULL, NULL, d_stage, d_commit, NULL, NULL, NULL};
 
 static void test_set_color_depth(void)
 {

@@ -9,7 +9,8 @@
  * itself costs), apply (the agent's whole apply through vda_display_apply),
  * enum (enumeration only), layout (the mouse layout read), user (the
  * FollowClientWindow switch read), desktop (the input desktop follow).
- * Output: one "i count" line per round, then up to 8 "new TYPE NAME" lines for
+ * Output: one "i count ms" line per round (ms: the round's wall time, to tell
+ * Wine's own mode-change cost from the agent's calls around it), then up to 8 "new TYPE NAME" lines for
  * handles the rounds left behind other than Wine's display-device registry
  * keys (object type index and name), "wine-keys K" (those keys), and last
  * "STEP N before after other" (other: the new handles that are not Wine's
@@ -125,6 +126,7 @@ int wmain(int argc, wchar_t **argv)
 {
   vda_display_win w;
   DWORD sw[2], sh[2], before, after;
+  LARGE_INTEGER freq;
   unsigned long other;
   long n;
   if (argc != 5 || (n = wcstol(argv[2], NULL, 10)) <= 0 || n > 10000 ||
@@ -140,12 +142,17 @@ int wmain(int argc, wchar_t **argv)
   }
   handle_table *then = vda_handle_table_read(), *now;
   before = then ? vda_handle_table_count(then, GetCurrentProcessId()) : 0;
+  QueryPerformanceFrequency(&freq);
   for (long i = 0; i < n; i++) {
+    LARGE_INTEGER t0, t1;
+    QueryPerformanceCounter(&t0);
     if (!one_step(argv[1], &w, argv[3 + (i % 2)], sw[i % 2], sh[i % 2])) {
       fprintf(stderr, "resize_probe: %ls failed in round %ld\n", argv[1], i);
       return 1;
     }
-    printf("%ld %lu\n", i, handles());
+    QueryPerformanceCounter(&t1);
+    printf("%ld %lu %.1f\n", i, handles(),
+           (double)(t1.QuadPart - t0.QuadPart) * 1000.0 / (double)freq.QuadPart);
   }
   after = handles();
   now = vda_handle_table_read();

@@ -47,6 +47,35 @@ static void test_enumerate(void)
           (int)S.d[a].kind);
 }
 
+/* The second enumeration reuses the mode lists of the first (same devices),
+ * with the same result; forgotten, they are listed afresh. */
+static void test_mode_lists_kept(void)
+{
+  vda_display_set *again = calloc(1, sizeof(*again));
+  int a = first_attached();
+  CHECK(again != NULL && a >= 0);
+  if (again == NULL || a < 0) {
+    free(again);
+    return;
+  }
+  vda_display_win_forget_lists(&W);
+  CHECK_ACCEPTED(vda_display_win_ops.enumerate(&W, &S, &why), why);
+  CHECK(!vda_display_win_lists_kept(&W));
+  CHECK_ACCEPTED(vda_display_win_ops.enumerate(&W, again, &why), why);
+  CHECK(vda_display_win_lists_kept(&W));
+  CHECK_EQ(again->d[a].nmodes, S.d[a].nmodes);
+  CHECK(memcmp(again->d[a].modes, S.d[a].modes, S.d[a].nmodes * sizeof(S.d[a].modes[0])) == 0);
+  /* Reading the current modes lists nothing and keeps the lists' state. */
+  CHECK_ACCEPTED(vda_display_win_ops.read_current(&W, again, &why), why);
+  CHECK_EQ(again->d[a].nmodes, 0);
+  CHECK_EQ(again->d[a].current.width, S.d[a].current.width);
+  vda_display_win_forget_lists(&W);
+  CHECK_ACCEPTED(vda_display_win_ops.enumerate(&W, again, &why), why);
+  CHECK(!vda_display_win_lists_kept(&W));
+  CHECK_EQ(again->d[a].nmodes, S.d[a].nmodes);
+  free(again);
+}
+
 /* Wine has no QXL: the custom-mode escape is tried through D3DKMT (the
  * adapter opens, the escape answers STATUS_NO_MEMORY) or, without a WDDM
  * adapter, ExtEscape; either way it is refused once and remembered, so the
@@ -207,6 +236,7 @@ static void test_effects_session_round_trip(void)
 int main(void)
 {
   RUN_TEST(test_enumerate);
+  RUN_TEST(test_mode_lists_kept);
   RUN_TEST(test_escape_refused_and_remembered);
   RUN_TEST(test_ccd_query);
   RUN_TEST(test_user_follow_window);
@@ -214,5 +244,6 @@ int main(void)
   RUN_TEST(test_mouse_layout);
   RUN_TEST(test_disp_change_text);
   RUN_TEST(test_effects_session_round_trip);
+  vda_display_win_release(&W);
   return vda_test_report("test_display_win");
 }

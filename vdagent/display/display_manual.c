@@ -75,6 +75,7 @@ int vda_display_manual_run(const wchar_t *spec)
   } else {
     vda_display_win_init(w);
     vda_display_apply(&vda_display_win_ops, w, req, NULL, res);
+    vda_display_win_release(w);
     describe(res, got, sizeof(got));
     if (res->success) {
       snprintf(line, sizeof(line), "resolution %s: applied", text);

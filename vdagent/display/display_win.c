@@ -81,6 +81,36 @@ static bool current_mode(const WCHAR *name, vda_guest_display *g)
   return true;
 }
 
+/* The kept list of display i, if it belongs to the same device. */
+static bool reuse_list(vda_display_win *w, uint32_t i, const DISPLAY_DEVICEW *dd,
+                       vda_guest_display *g)
+{
+  const vda_guest_display *k;
+  if (w->lists == NULL || !w->list_valid[i] || wcscmp(w->list_name[i], dd->DeviceName) != 0 ||
+      wcscmp(w->list_key[i], dd->DeviceKey) != 0)
+    return false;
+  k = &w->lists->d[i];
+  g->nmodes = k->nmodes;
+  memcpy(g->modes, k->modes, k->nmodes * sizeof(g->modes[0]));
+  return true;
+}
+
+static void keep_list(vda_display_win *w, uint32_t i, const DISPLAY_DEVICEW *dd,
+                      const vda_guest_display *g)
+{
+  if (w->lists == NULL)
+    w->lists = calloc(1, sizeof(*w->lists));
+  if (w->lists == NULL)
+    return; /* not kept: the next enumeration lists again */
+  w->lists->d[i].nmodes = g->nmodes;
+  memcpy(w->lists->d[i].modes, g->modes, g->nmodes * sizeof(g->modes[0]));
+  wcsncpy(w->list_name[i], dd->DeviceName, 31);
+  w->list_name[i][31] = L'\0';
+  wcsncpy(w->list_key[i], dd->DeviceKey, 127);
+  w->list_key[i][127] = L'\0';
+  w->list_valid[i] = true;
+}
+
 static void list_modes(const WCHAR *name, vda_guest_display *g)
 {
   DEVMODEW dm;
@@ -178,12 +208,13 @@ static void cross_check(vda_display_win *w, const WCHAR *name, vda_guest_display
   g->y = ms.rc.top;
 }
 
-static bool win_enumerate(void *ctx, vda_display_set *s, const char **why)
+static bool enumerate(vda_display_win *w, vda_display_set *s, bool with_modes, const char **why)
 {
-  vda_display_win *w = ctx;
   DISPLAY_DEVICEW dd;
   memset(s, 0, sizeof(*s));
   w->count = 0;
+  if (with_modes)
+    w->lists_kept = false;
   /* device_index == iDevNum == index in s and in w->name: Windows numbers
      * devices contiguously from 0, and we stop at the first gap. */
   for (DWORD i = 0; i < VDA_DISPLAY_MAX; i++) {
@@ -199,8 +230,14 @@ static bool win_enumerate(void *ctx, vda_display_set *s, const char **why)
     if (!current_mode(w->name[i], g))
       g->attached = false; /* no mode at all: nothing to show */
     cross_check(w, w->name[i], g);
-    if (g->kind != VDA_ADAPTER_MIRROR)
-      list_modes(w->name[i], g);
+    if (with_modes && g->kind != VDA_ADAPTER_MIRROR) {
+      if (reuse_list(w, i, &dd, g)) {
+        w->lists_kept = true;
+      } else {
+        list_modes(w->name[i], g);
+        keep_list(w, i, &dd, g);
+      }
+    }
     LOG_DEBUG("display %lu '%ls' (%ls): %s, %ux%ux%u, %u modes", (unsigned long)i, dd.DeviceName,
               dd.DeviceString, g->attached ? "attached" : "detached", (unsigned)g->current.width,
               (unsigned)g->current.height, (unsigned)g->current.depth, (unsigned)g->nmodes);
@@ -211,6 +248,34 @@ static bool win_enumerate(void *ctx, vda_display_set *s, const char **why)
     return false;
   }
   return true;
+}
+
+bool vda_display_win_lists_kept(const vda_display_win *w)
+{
+  return w->lists_kept;
+}
+
+void vda_display_win_forget_lists(vda_display_win *w)
+{
+  memset(w->list_valid, 0, sizeof(w->list_valid));
+  w->lists_kept = false;
+}
+
+void vda_display_win_release(vda_display_win *w)
+{
+  free(w->lists);
+  w->lists = NULL;
+  vda_display_win_forget_lists(w);
+}
+
+static bool win_enumerate(void *ctx, vda_display_set *s, const char **why)
+{
+  return enumerate(ctx, s, true, why);
+}
+
+static bool win_read_current(void *ctx, vda_display_set *s, const char **why)
+{
+  return enumerate(ctx, s, false, why);
 }
 
 static void fill_devmode(DEVMODEW *dm, const vda_display_target *t)
@@ -282,6 +347,7 @@ const vda_display_ops vda_display_win_ops = {
     win_commit,
     vda_display_win_commit_layout,
     vda_display_win_layout_ineffective,
+    win_read_current,
 };
 
 /* The primary monitor's rectangle, from USER alone (no enumeration). */
@@ -309,7 +375,7 @@ bool vda_display_win_mouse_layout(vda_display_win *w, const vda_display_idmap *m
   memset(out, 0, sizeof(*out));
   if (s == NULL) {
     *why = "out of memory for the display set";
-  } else if (win_enumerate(w, s, why)) {
+  } else if (enumerate(w, s, false, why)) { /* rectangles only: no mode lists */
     (void)vda_display_current_rects(s, map, out->display);
     out->desktop.x = GetSystemMetrics(SM_XVIRTUALSCREEN);
     out->desktop.y = GetSystemMetrics(SM_YVIRTUALSCREEN);
