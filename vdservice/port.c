@@ -89,7 +89,7 @@ void vds_port_try_open(vds_port *p, uint64_t now)
   else
     LOG_INFO("opened %ls", p->path);
   p->last_open_error = ERROR_SUCCESS;
-  p->empty_reads = 0;
+  vds_read_guard_reset(&p->empty);
   vds_backoff_healthy(&p->retry);
   vda_reader_reset(p->reader);
   vds_port_out_reset(&p->out);
@@ -255,9 +255,9 @@ void vds_port_on_read(vds_port *p)
     /* Wine's pause timer ended the read before its first byte: read again.
      * Should that keep happening with nothing arriving, go back to exact
      * reads rather than spin. */
-    if (++p->empty_reads > VDS_PORT_EMPTY_READS_MAX) {
+    if (vds_read_guard_empty(&p->empty)) {
       LOG_WARN("port reads keep ending empty (%u in a row): reading exact sizes from now on",
-               p->empty_reads);
+               vds_read_guard_count(&p->empty));
       vda_stream_gather_reads(p->stream, 0);
     }
     vds_port_update_reading(p);
@@ -279,7 +279,7 @@ void vds_port_on_read(vds_port *p)
     return;
   }
   vds_backoff_healthy(&p->resync);
-  p->empty_reads = 0;
+  vds_read_guard_progress(&p->empty);
   /* A callback may have closed the port (the agent went) or broken it. */
   if (p->out.broken)
     vds_port_close_if_broken(p);
@@ -290,6 +290,11 @@ void vds_port_on_read(vds_port *p)
 void vds_port_on_write(vds_port *p)
 {
   DWORD err = vda_stream_write_continue(p->stream);
-  if (err != ERROR_SUCCESS)
+  if (err != ERROR_SUCCESS) {
     vds_port_close(p, vda_win_strerror(err));
+    return;
+  }
+  /* Wine ends a gathering read early when a write on the same pty
+   * completes: not the idle spin the guard is for (read_guard.h). */
+  vds_read_guard_progress(&p->empty);
 }

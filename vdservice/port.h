@@ -18,15 +18,13 @@
 #include "agent_policy.h"
 #include "port_out.h"
 #include "stream_io.h"
+#include "read_guard.h"
 #include "vda_reader.h"
 
 /* A read that gathers ends this long after the last byte (see
  * vda_stream_gather_reads): long against the tty refilling its buffer
  * (microseconds), short against anything a person sees. */
 #define VDS_PORT_READ_GAP_MS 2u
-/* Reads in a row that end before their first byte (Wine only) before the
- * port goes back to exact-size reads. */
-#define VDS_PORT_EMPTY_READS_MAX 64u
 
 typedef struct vds_port_events {
   /* Just opened (the reader is fresh): announce. */
@@ -44,7 +42,7 @@ typedef struct vds_port {
   size_t queue_limit;
   vda_stream *stream;   /* NULL while closed */
   bool reading;         /* a read is in flight */
-  unsigned empty_reads; /* gathering reads in a row that ended with nothing */
+  vds_read_guard empty; /* gathering reads that ended with nothing */
   vda_reader *reader;
   vds_port_out out;
   vds_backoff retry;

@@ -34,6 +34,17 @@ out=$(/usr/bin/python3 "$VDA_SOURCE_DIR/tests/e2e/clipboard_text.py" "$RIG_PORT"
 echo "$out"
 [ "$(grep -c '"ok": true' <<<"$out")" -eq 12 ] || e2e_fail "expected 12 passing transfers"
 e2e_pass "text both ways: ASCII, emoji, CJK, RTL, mixed CRLF/LF, 10 MiB"
+# A guest -> client paste is a long run of port writes, and Wine ends the
+# service's gathering port reads early when a write completes: the service
+# must not take those for an idle spin and go back to exact-size reads
+# (vdservice/read_guard.h; test_read_guard has the counting, this checks the
+# real port after real pastes both ways).
+svc_log="$E2E_LOG_DIR/vdservice.log"
+grep -q 'reads gather up to' "$svc_log" || e2e_fail "the service's port reads do not gather"
+if grep -q 'port reads keep ending empty' "$svc_log"; then
+  e2e_fail "after the text cases the service went back to exact-size port reads: $(grep 'keep ending' "$svc_log" | head -1)"
+fi
+e2e_pass "port reads still gather after the pastes both ways"
 
 out=$(/usr/bin/python3 "$VDA_SOURCE_DIR/tests/e2e/clipboard_image.py" "$RIG_PORT" \
   2>>"$RIG_TMP/client.log") || { echo "$out"; e2e_fail "clipboard image mismatch or timeout"; }
