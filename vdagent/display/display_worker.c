@@ -101,8 +101,10 @@ static void apply_monitors(vda_display_worker *w, uint32_t owed, const vda_displ
      * cannot be met exactly, this second apply finds nothing to change. */
     LOG_DEBUG("monitors config not met with the kept mode lists (%s): again with fresh ones",
               w->res.why ? w->res.why : "inexact");
+    bool applied = w->res.applied;
     vda_display_win_forget_lists(&w->win);
     vda_display_apply(&vda_display_timing_ops, &timing, &w->req, map, &w->res);
+    w->res.applied |= applied; /* the first apply's nearest mode is still what shows */
   }
   QueryPerformanceCounter(&t1);
   vda_display_timing_format(&timing, spent, sizeof(spent));
