@@ -20,8 +20,9 @@ out=$(/usr/bin/python3 "$VDA_SOURCE_DIR/bench/display_latency.py" "$RIG_PORT" "$
   2>>"$RIG_TMP/client.log") || e2e_fail "benchmark client failed: $out"
 # The agent's line per resize: the whole figure, then what each kind of call
 # took ("apply X ms: enumerate 1x A ms, ..., commit 1x B ms, read back 1x C ms").
-grep 'arrival to ChangeDisplaySettingsExW return' "$E2E_LOG_DIR/vdagent.log" | tail -n "$N" \
-  >"$RIG_TMP/agent-lines.txt"
+agent_lines=$(grep 'arrival to ChangeDisplaySettingsExW return' "$E2E_LOG_DIR/vdagent.log" \
+  | tail -n "$N")
+[ -n "$agent_lines" ] || e2e_fail "the agent logged no resize timings"
 e2e_stop_service
 # The floor: the same mode changes made by a bare ChangeDisplaySettingsExW in
 # a plain Wine process (no agent running), what Wine itself costs.
@@ -32,8 +33,6 @@ timeout 300 wine 'C:\resize_probe.exe' cds "$N" "${sizes[0]}" "${sizes[3]}" \
   >"$RIG_TMP/probe-cds.out" 2>&1 </dev/null || e2e_fail "resize_probe cds failed: $(tail -n 3 "$RIG_TMP/probe-cds.out")"
 floor=$(tr -d '\r' <"$RIG_TMP/probe-cds.out" | awk 'NF == 3 && $1 ~ /^[0-9]+$/ {print $3}' | paste -sd, -)
 [ -n "$floor" ] || e2e_fail "resize_probe cds printed no timings: $(head -c 300 "$RIG_TMP/probe-cds.out")"
-agent_lines=$(cat "$RIG_TMP/agent-lines.txt")
-[ -n "$agent_lines" ] || e2e_fail "the agent logged no resize timings"
 
 BENCH_JSON=$out AGENT_LINES=$agent_lines /usr/bin/python3 - "$md" "$N" "$floor" <<'PY'
 import json, os, platform, re, statistics, subprocess, sys, time

@@ -17,8 +17,8 @@
 
 #include "agent_policy.h"
 #include "port_out.h"
-#include "stream_io.h"
 #include "read_guard.h"
+#include "stream_io.h"
 #include "vda_reader.h"
 
 /* A read that gathers ends this long after the last byte (see

@@ -7,9 +7,7 @@ void vds_read_guard_reset(vds_read_guard *g)
 
 bool vds_read_guard_empty(vds_read_guard *g)
 {
-  if (g->empty < VDS_READ_GUARD_EMPTY_MAX + 1u)
-    g->empty++;
-  return g->empty > VDS_READ_GUARD_EMPTY_MAX;
+  return ++g->empty > VDS_READ_GUARD_EMPTY_MAX;
 }
 
 void vds_read_guard_progress(vds_read_guard *g)

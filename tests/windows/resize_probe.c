@@ -10,9 +10,10 @@
  * enum (enumeration only), layout (the mouse layout read), user (the
  * FollowClientWindow switch read), desktop (the input desktop follow).
  * Output: one "i count ms" line per round (ms: the round's wall time, to tell
- * Wine's own mode-change cost from the agent's calls around it), then up to 8 "new TYPE NAME" lines for
- * handles the rounds left behind other than Wine's display-device registry
- * keys (object type index and name), "wine-keys K" (those keys), and last
+ * Wine's own mode-change cost from the agent's calls around it), then up to
+ * 8 "new TYPE NAME" lines for handles the rounds left behind other than
+ * Wine's display-device registry keys (object type index and name),
+ * "wine-keys K" (those keys), and last
  * "STEP N before after other" (other: the new handles that are not Wine's
  * keys). */
 #include <stdio.h>

@@ -66,7 +66,7 @@ typedef struct vda_display_win {
   bool list_valid[VDA_DISPLAY_MAX];
   WCHAR list_name[VDA_DISPLAY_MAX][32];
   WCHAR list_key[VDA_DISPLAY_MAX][128]; /* DISPLAY_DEVICEW.DeviceKey */
-  bool lists_kept;                      /* the last enumerate reused one */
+  bool lists_kept;                      /* the last enumerate with lists reused one */
 } vda_display_win;
 
 extern const vda_display_ops vda_display_win_ops;
@@ -75,7 +75,8 @@ void vda_display_win_init(vda_display_win *w);
 /* Frees the kept mode lists. */
 void vda_display_win_release(vda_display_win *w);
 
-/* Did the last enumerate reuse a kept mode list for some display? */
+/* Did the last enumeration with mode lists (enumerate, not read_current)
+ * reuse a kept list for some display? */
 bool vda_display_win_lists_kept(const vda_display_win *w);
 /* The next enumerate lists every display's modes afresh. */
 void vda_display_win_forget_lists(vda_display_win *w);

@@ -4,8 +4,8 @@
 #include <string.h>
 
 #include "display_dpi.h"
-#include "display_timing.h"
 #include "display_effects_win.h"
+#include "display_timing.h"
 #include "display_user.h"
 #include "display_win.h"
 #include "input_desktop.h"
