@@ -213,7 +213,7 @@ void vds_port_update_reading(vds_port *p)
     /* Inside a large message: a whole buffer. More is coming, and a read
      * that gathers ends at the pause after the last byte that does. Under
      * Wine each read is wineserver round trips: ending reads at the
-     * framing's guess (the message's rest and one chunk) made them 32-55
+     * framing's guess (the message's rest and one chunk) made them 29-55
      * KiB instead of 64 and a 1 GiB drop measurably slower. */
     want = VDA_STREAM_READ_MAX;
   } else {
