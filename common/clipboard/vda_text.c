@@ -4,6 +4,38 @@
 #include "vda_text.h"
 
 #include <stdbool.h>
+#include <string.h>
+
+/* What a lead byte b (>= 0x80) starts: *need continuation bytes, the first
+ * of them in lo..hi (the others in 80..BF), and its payload bits in *cp.
+ * False for a byte that starts nothing (80..BF stray continuation, C0/C1
+ * always overlong, F5..FF never valid). */
+static bool lead_shape(uint8_t b, unsigned *need, uint8_t *lo, uint8_t *hi, uint32_t *cp)
+{
+  *lo = 0x80;
+  *hi = 0xBF;
+  if (b >= 0xC2 && b <= 0xDF) {
+    *need = 1;
+    *cp = b & 0x1Fu;
+  } else if (b >= 0xE0 && b <= 0xEF) {
+    *need = 2;
+    *cp = b & 0x0Fu;
+    if (b == 0xE0)
+      *lo = 0xA0; /* below: overlong */
+    else if (b == 0xED)
+      *hi = 0x9F; /* above: UTF-16 surrogates */
+  } else if (b >= 0xF0 && b <= 0xF4) {
+    *need = 3;
+    *cp = b & 0x07u;
+    if (b == 0xF0)
+      *lo = 0x90; /* below: overlong */
+    else if (b == 0xF4)
+      *hi = 0x8F; /* above: > U+10FFFF */
+  } else {
+    return false;
+  }
+  return true;
+}
 
 /* Decode one code point at in[i] (in[i] != 0, i < n).  Returns the code
  * point (U+FFFD for an invalid subpart) and advances *i past what was
@@ -15,33 +47,14 @@ static uint32_t decode_utf8(const uint8_t *in, size_t n, size_t *i)
   uint8_t b = in[*i];
   uint32_t cp;
   unsigned need;
-  uint8_t lo = 0x80, hi = 0xBF; /* range of the first continuation byte */
+  uint8_t lo, hi; /* range of the first continuation byte */
 
   if (b < 0x80) {
     (*i)++;
     return b;
   }
-  if (b >= 0xC2 && b <= 0xDF) {
-    need = 1;
-    cp = b & 0x1Fu;
-  } else if (b >= 0xE0 && b <= 0xEF) {
-    need = 2;
-    cp = b & 0x0Fu;
-    if (b == 0xE0)
-      lo = 0xA0; /* below: overlong */
-    else if (b == 0xED)
-      hi = 0x9F; /* above: UTF-16 surrogates */
-  } else if (b >= 0xF0 && b <= 0xF4) {
-    need = 3;
-    cp = b & 0x07u;
-    if (b == 0xF0)
-      lo = 0x90; /* below: overlong */
-    else if (b == 0xF4)
-      hi = 0x8F; /* above: > U+10FFFF */
-  } else {
-    /* 80..BF stray continuation, C0/C1 always overlong, F5..FF never
-         * valid: a subpart of length one. */
-    (*i)++;
+  if (!lead_shape(b, &need, &lo, &hi, &cp)) {
+    (*i)++; /* a subpart of length one */
     return VDA_REPLACEMENT_CHAR;
   }
 
@@ -197,4 +210,100 @@ size_t vda_utf16_to_utf8_ex(const uint16_t *in, size_t n_units, uint8_t *out, si
 size_t vda_utf16_to_utf8(const uint16_t *in, size_t n_units, uint8_t *out, size_t out_cap)
 {
   return vda_utf16_to_utf8_ex(in, n_units, out, out_cap, NULL);
+}
+
+/* --- UTF-8 in pieces ------------------------------------------------------ */
+
+/* The length (0..3) of a character at the end of b[0..n) that is valid so
+ * far but not complete: only more input can tell what it is, so it waits
+ * for the next piece. Every other byte decodes the same whatever follows:
+ * the decoder stops at any lead byte, so the text before one never reaches
+ * into it. */
+static size_t pending_tail(const uint8_t *b, size_t n)
+{
+  for (size_t back = 1; back <= 3 && back <= n; back++) {
+    uint8_t c = b[n - back];
+    unsigned need;
+    uint8_t lo, hi;
+    uint32_t cp;
+    if (c >= 0x80 && c <= 0xBF)
+      continue; /* a continuation: its lead is further back */
+    if (c < 0x80 || !lead_shape(c, &need, &lo, &hi, &cp) || back - 1 >= need)
+      return 0; /* nothing open, or the character is complete */
+    for (size_t k = n - back + 1; k < n; k++) {
+      if (b[k] < lo || b[k] > hi)
+        return 0; /* broken already: decodes as U+FFFD now */
+      lo = 0x80;
+      hi = 0xBF;
+    }
+    return back;
+  }
+  return 0;
+}
+
+void vda_utf8_stream_init(vda_utf8_stream *s, uint16_t *out, size_t cap)
+{
+  *s = (vda_utf8_stream){.out = out, .cap = cap};
+}
+
+/* Converts in[0..n), which holds no open character at its end, behind what
+ * is written. */
+static void stream_convert(vda_utf8_stream *s, const uint8_t *in, size_t n)
+{
+  size_t room = s->cap - s->units;
+  size_t need;
+  if (s->ended || s->overflow || n == 0)
+    return;
+  need = vda_utf8_to_utf16(in, n, s->out + s->units, room);
+  if (need >= room) {
+    s->overflow = true;
+    return;
+  }
+  s->units += need;
+  if (memchr(in, 0, n))
+    s->ended = true;
+}
+
+void vda_utf8_stream_feed(vda_utf8_stream *s, const uint8_t *in, size_t n)
+{
+  size_t tail;
+  if (s->ended || s->overflow)
+    return;
+  if (s->ncarry) {
+    /* The open character and the bytes that can finish it (4 at most). */
+    uint8_t tmp[4];
+    size_t take = n < 4u - s->ncarry ? n : 4u - s->ncarry, tn = s->ncarry + take, used = 0;
+    memcpy(tmp, s->carry, s->ncarry);
+    memcpy(tmp + s->ncarry, in, take);
+    if (pending_tail(tmp, tn) == tn) { /* still open: a very short piece */
+      memcpy(s->carry, tmp, tn);
+      s->ncarry = (uint8_t)tn;
+      return;
+    }
+    decode_utf8(tmp, tn, &used); /* where the open character ends */
+    stream_convert(s, tmp, used);
+    /* used >= ncarry: the carried bytes were valid, so only a byte of this
+     * piece can end or break the character. */
+    in += used - s->ncarry;
+    n -= used - s->ncarry;
+    s->ncarry = 0;
+  }
+  tail = pending_tail(in, n);
+  stream_convert(s, in, n - tail);
+  if (!s->ended && tail) {
+    memcpy(s->carry, in + n - tail, tail);
+    s->ncarry = (uint8_t)tail;
+  }
+}
+
+bool vda_utf8_stream_end(vda_utf8_stream *s, size_t *units)
+{
+  /* Cut short by the end of the text: one U+FFFD, as for whole input. */
+  stream_convert(s, s->carry, s->ncarry);
+  s->ncarry = 0;
+  if (s->overflow || s->units >= s->cap)
+    return false;
+  s->out[s->units] = 0;
+  *units = s->units;
+  return true;
 }

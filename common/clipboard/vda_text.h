@@ -33,6 +33,7 @@
 #ifndef VDA_TEXT_H
 #define VDA_TEXT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -59,5 +60,29 @@ size_t vda_utf16_to_utf8(const uint16_t *in, size_t n_units, uint8_t *out, size_
  * number of bytes actually written (< return value when truncated). */
 size_t vda_utf16_to_utf8_ex(const uint16_t *in, size_t n_units, uint8_t *out, size_t out_cap,
                             size_t *written);
+
+/* UTF-8 arriving in pieces (a client's clipboard stream) -> UTF-16, written
+ * as the pieces come so the whole UTF-8 text is never held: the result is
+ * exactly vda_utf8_to_utf16() of the pieces joined. A piece may end inside a
+ * character; up to 3 bytes of it are carried into the next piece. Everything
+ * after a NUL byte is dropped, as in vda_utf8_to_utf16().
+ * The caller sizes out for the whole stream: cap >= its byte count + 1
+ * units (UTF-8 never needs more units than bytes). */
+typedef struct vda_utf8_stream {
+  uint16_t *out;
+  size_t cap;   /* units at out, the NUL included */
+  size_t units; /* written so far, without the NUL */
+  uint8_t carry[3];
+  uint8_t ncarry;
+  bool ended;    /* a NUL was seen: the rest is not text */
+  bool overflow; /* more units than cap allowed: the output is unusable */
+} vda_utf8_stream;
+
+void vda_utf8_stream_init(vda_utf8_stream *s, uint16_t *out, size_t cap);
+void vda_utf8_stream_feed(vda_utf8_stream *s, const uint8_t *in, size_t n);
+/* Ends the stream (a character still cut short becomes U+FFFD) and writes
+ * the NUL. False when out was too small; else *units is the text's length
+ * in units, without the NUL. */
+bool vda_utf8_stream_end(vda_utf8_stream *s, size_t *units);
 
 #endif /* VDA_TEXT_H */

@@ -1,4 +1,5 @@
 /* test_text.c - UTF-8 <-> UTF-16 clipboard text conversion. */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -285,6 +286,103 @@ static void test_round_trips(void)
   CHECK_EQ(bad, 0);
 }
 
+/* Feeds in[0..n) to the stream in pieces cut at cuts[] (ascending, < n) and
+ * compares with the whole conversion; returns whether they agree. */
+static bool stream_matches(const uint8_t *in, size_t n, const size_t *cuts, size_t ncuts)
+{
+  uint16_t whole[64], got[64];
+  size_t nwhole = vda_utf8_to_utf16(in, n, whole, 64), units = 0, at = 0;
+  vda_utf8_stream s;
+  vda_utf8_stream_init(&s, got, n + 1);
+  for (size_t k = 0; k <= ncuts; k++) {
+    size_t to = k < ncuts ? cuts[k] : n;
+    vda_utf8_stream_feed(&s, in + at, to - at);
+    at = to;
+  }
+  return vda_utf8_stream_end(&s, &units) && units == nwhole &&
+         memcmp(got, whole, (nwhole + 1) * sizeof(uint16_t)) == 0;
+}
+
+/* The client's text arrives in pieces cut anywhere, inside characters too:
+ * converting as it arrives must give exactly the whole conversion, broken
+ * sequences and NULs included. */
+static void test_stream_pieces(void)
+{
+  /* Bytes that matter to the decoder: ASCII, NUL, every kind of lead, the
+   * edges of the continuation ranges, never-valid bytes. */
+  static const uint8_t alphabet[] = {'a',  0x00, 0xC2, 0xDF, 0xE0, 0xE1, 0xED, 0xEF, 0xF0,
+                                     0xF4, 0xF5, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0};
+  static const char *valid[] = {"\xC3\xA9",         "\xE6\xBC\xA2", "\xF0\x9F\x98\x80",
+                                "\xF4\x8F\xBF\xBF", "\xED\x9F\xBF", "\xE0\xA0\x80"};
+  unsigned seed = 12345, bad = 0, cases = 0;
+  for (int t = 0; t < 20000; t++) {
+    uint8_t in[40];
+    size_t n = 0, cuts[8], ncuts = 0;
+    size_t len = 1 + (seed = seed * 1103515245u + 12345u) % 30;
+    while (n < len) {
+      unsigned r = (seed = seed * 1103515245u + 12345u) >> 8;
+      if (r % 3 == 0) {
+        const char *v = valid[(r / 3) % 6];
+        for (size_t k = 0; v[k] && n < sizeof(in); k++)
+          in[n++] = (uint8_t)v[k];
+      } else if (r % 7 != 0 || t % 4 == 0) { /* NULs in a quarter of the cases only */
+        in[n++] = alphabet[1 + (r / 3) % (sizeof(alphabet) - 1)];
+      } else {
+        in[n++] = 'a';
+      }
+    }
+    if (t % 4 == 0)
+      in[((seed >> 4) % n)] = 0;
+    /* Every single cut, then a few random sets of cuts. */
+    for (size_t c = 0; c < n; c++) {
+      cuts[0] = c;
+      bad += !stream_matches(in, n, cuts, 1);
+      cases++;
+    }
+    for (int k = 0; k < 4; k++) {
+      size_t at = 0;
+      ncuts = 0;
+      while (ncuts < 8 && at < n) {
+        at += (seed = seed * 1103515245u + 12345u) >> 8 & 3;
+        if (at < n && (ncuts == 0 || at >= cuts[ncuts - 1]))
+          cuts[ncuts++] = at;
+      }
+      bad += !stream_matches(in, n, cuts, ncuts);
+      cases++;
+    }
+  }
+  CHECK_EQ(bad, 0);
+  CHECK(cases > 20000);
+
+  /* One byte at a time, and empty pieces in between. */
+  static const uint8_t mix[] = "a\xF0\x9F\x98\x80"
+                               "b\xE6\xBC\xE6\xBC\xA2\xF0\x9F\xC3\xA9";
+  size_t all[sizeof(mix)];
+  for (size_t k = 0; k < sizeof(mix) - 1; k++)
+    all[k] = k;
+  CHECK(stream_matches(mix, sizeof(mix) - 1, all, sizeof(mix) - 1));
+
+  /* Cut short by the end of the text: one U+FFFD. */
+  uint16_t out[8];
+  size_t units = 9;
+  vda_utf8_stream s;
+  vda_utf8_stream_init(&s, out, 8);
+  vda_utf8_stream_feed(&s, (const uint8_t *)"x\xF0\x9F", 3);
+  vda_utf8_stream_feed(&s, (const uint8_t *)"\x98", 1);
+  CHECK(vda_utf8_stream_end(&s, &units));
+  CHECK_EQ(units, 2);
+  CHECK_EQ(out[0], 'x');
+  CHECK_EQ(out[1], FFFD);
+  CHECK_EQ(out[2], 0);
+
+  /* An output too small is reported, never overrun. */
+  uint16_t small[4] = {0, 0, 0, 0x7777};
+  vda_utf8_stream_init(&s, small, 3);
+  vda_utf8_stream_feed(&s, (const uint8_t *)"abcdef", 6);
+  CHECK(!vda_utf8_stream_end(&s, &units));
+  CHECK_EQ(small[3], 0x7777);
+}
+
 int main(void)
 {
   RUN_TEST(test_ascii_and_empty);
@@ -296,5 +394,6 @@ int main(void)
   RUN_TEST(test_truncation);
   RUN_TEST(test_ascii_runs);
   RUN_TEST(test_round_trips);
+  RUN_TEST(test_stream_pieces);
   return vda_test_report("text");
 }

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clipboard_incoming.h"
 #include "clipboard_win.h"
 #include "log.h"
 #include "vda_clip_state.h"
@@ -13,10 +14,9 @@ struct vda_clipboard_feature {
   vda_feature *f;
   vda_clipboard_win *clipboard; /* NULL until started */
   int32_t peer_max_clipboard;   /* the client's MAX_CLIPBOARD, -1: none */
-  /* the client's CLIPBOARD being assembled */
+  /* the client's CLIPBOARD being received */
   vda_ipc_stream_begin stream;
-  uint8_t *buf;
-  size_t len;
+  vda_clip_incoming in;
 };
 
 static void tell_clipboard(vda_clipboard_feature *cf, int event)
@@ -61,9 +61,7 @@ static void on_peer(void *ctx, vda_peer_event event)
 
 static void drop_stream(vda_clipboard_feature *cf)
 {
-  free(cf->buf);
-  cf->buf = NULL;
-  cf->len = 0;
+  vda_clip_incoming_drop(&cf->in);
 }
 
 /* A paste may be waiting for this stream: it ends now instead of at the
@@ -76,24 +74,21 @@ static void stream_lost(vda_clipboard_feature *cf)
     vda_clipboard_win_data_lost(cf->clipboard, cf->stream.selection, cf->stream.clipboard_type);
 }
 
-/* The clipboard thread needs the data whole. The service's reader bounded
- * the size (its limit and the client's MAX_CLIPBOARD) before any byte was
- * sent; ours is checked again before allocating. */
+/* The service's reader bounded the size (its limit and the client's
+ * MAX_CLIPBOARD) before any byte was sent; ours is checked again before
+ * allocating. */
 static bool sink_begin(void *ctx, const vda_ipc_stream_begin *b)
 {
   vda_clipboard_feature *cf = ctx;
   drop_stream(cf);
   cf->stream = *b;
-  if (b->data_size > cf->env.limits->max_clipboard || b->data_size > SIZE_MAX - 1) {
+  if (b->data_size > cf->env.limits->max_clipboard) {
     LOG_WARN("clipboard data of %llu bytes over the limit of %llu: dropped",
              (unsigned long long)b->data_size, (unsigned long long)cf->env.limits->max_clipboard);
     stream_lost(cf);
     return false;
   }
-  cf->buf = malloc(b->data_size ? (size_t)b->data_size : 1);
-  if (!cf->buf) {
-    LOG_ERROR("out of memory for %llu bytes of clipboard data: dropped",
-              (unsigned long long)b->data_size);
+  if (!vda_clip_incoming_begin(&cf->in, b->clipboard_type, b->data_size)) { /* logged */
     stream_lost(cf);
     return false;
   }
@@ -103,16 +98,12 @@ static bool sink_begin(void *ctx, const vda_ipc_stream_begin *b)
 static void sink_data(void *ctx, const uint8_t *data, size_t len)
 {
   vda_clipboard_feature *cf = ctx;
-  if (!cf->buf)
-    return; /* already given up on this stream */
-  if (len > cf->stream.data_size - cf->len) {
-    LOG_ERROR("clipboard stream longer than its announced %llu bytes: dropped",
-              (unsigned long long)cf->stream.data_size);
+  if (!vda_clip_incoming_active(&cf->in))
+    return;                                         /* already given up on this stream */
+  if (!vda_clip_incoming_add(&cf->in, data, len)) { /* logged */
     stream_lost(cf);
     return;
   }
-  memcpy(cf->buf + cf->len, data, len);
-  cf->len += len;
   if (cf->clipboard)
     vda_clipboard_win_progress(cf->clipboard, len);
 }
@@ -120,18 +111,18 @@ static void sink_data(void *ctx, const uint8_t *data, size_t len)
 static void sink_end(void *ctx, bool aborted)
 {
   vda_clipboard_feature *cf = ctx;
-  if (!cf->buf)
+  vda_clip_payload p;
+  size_t got = cf->in.p.len;
+  if (!vda_clip_incoming_active(&cf->in))
     return; /* given up in sink_data, which ended the paste's wait */
-  if (aborted || cf->len != cf->stream.data_size) {
+  if (aborted || !vda_clip_incoming_finish(&cf->in, &p)) {
     LOG_WARN("clipboard stream %s (%zu of %llu bytes): dropped", aborted ? "aborted" : "incomplete",
-             cf->len, (unsigned long long)cf->stream.data_size);
+             got, (unsigned long long)cf->stream.data_size);
     stream_lost(cf);
     return;
   }
-  vda_clipboard_win_data(cf->clipboard, cf->stream.selection, cf->stream.clipboard_type, cf->buf,
-                         cf->len);
-  cf->buf = NULL; /* the clipboard thread owns it now */
-  cf->len = 0;
+  /* the clipboard thread owns it now */
+  vda_clipboard_win_data(cf->clipboard, cf->stream.selection, &p);
 }
 
 static const vda_msg_handler handlers[] = {

@@ -192,27 +192,16 @@ bool vda_clipboard_read(uint32_t type, uint64_t limit, size_t room, uint8_t **da
   return false;
 }
 
-static bool set_text(const uint8_t *data, size_t len)
+/* The text arrived converted (clipboard_incoming): the block goes to the
+ * clipboard as it is. */
+static bool set_text(vda_clip_payload *p)
 {
-  size_t units = vda_utf8_to_utf16(data, len, NULL, 0);
-  HGLOBAL g = GlobalAlloc(GMEM_MOVEABLE, (units + 1) * sizeof(uint16_t));
-  uint16_t *w;
-
-  if (!g)
-    return false;
-  w = GlobalLock(g);
-  if (!w) {
-    GlobalFree(g);
-    return false;
-  }
-  vda_utf8_to_utf16(data, len, w, units + 1);
-  GlobalUnlock(g);
-  if (!SetClipboardData(CF_UNICODETEXT, g)) {
+  if (!SetClipboardData(CF_UNICODETEXT, p->text)) {
     LOG_WARN("SetClipboardData: %s", vda_win_strerror(GetLastError()));
-    GlobalFree(g);
-    return false;
+    return false; /* still ours: the payload frees it */
   }
-  return true; /* the system owns g now */
+  p->text = NULL; /* the system owns it now */
+  return true;
 }
 
 /* Hands a malloc'ed buffer to the clipboard as a global block. */
@@ -264,11 +253,12 @@ static bool set_image(UINT format, uint32_t type, const uint8_t *data, size_t le
   return ok;
 }
 
-bool vda_clipboard_set(UINT format, uint32_t type, const uint8_t *data, size_t len)
+bool vda_clipboard_set(UINT format, vda_clip_payload *p)
 {
-  if (format == CF_UNICODETEXT && type == VD_AGENT_CLIPBOARD_UTF8_TEXT)
-    return set_text(data, len);
-  if (type == VD_AGENT_CLIPBOARD_IMAGE_PNG || type == VD_AGENT_CLIPBOARD_IMAGE_BMP)
-    return set_image(format, type, data, len);
+  if (format == CF_UNICODETEXT && p->text)
+    return set_text(p);
+  if (p->bytes &&
+      (p->type == VD_AGENT_CLIPBOARD_IMAGE_PNG || p->type == VD_AGENT_CLIPBOARD_IMAGE_BMP))
+    return set_image(format, p->type, p->bytes, p->len);
   return false;
 }

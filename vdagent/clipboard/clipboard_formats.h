@@ -9,6 +9,8 @@
 #include <stdint.h>
 #include <windows.h>
 
+#include "clipboard_incoming.h"
+
 /* Registers the "PNG" format browsers and Office publish. */
 void vda_clipboard_formats_init(void);
 
@@ -29,7 +31,8 @@ void vda_clipboard_offer(const uint32_t *types, size_t n);
 bool vda_clipboard_read(uint32_t type, uint64_t limit, size_t room, uint8_t **data, size_t *len,
                         const char **why);
 
-/* Converts the client's data of `type` for `format` and sets it. */
-bool vda_clipboard_set(UINT format, uint32_t type, const uint8_t *data, size_t len);
+/* Converts the client's data for `format` and sets it; the text block, once
+ * set, is the clipboard's (p->text becomes NULL). */
+bool vda_clipboard_set(UINT format, vda_clip_payload *p);
 
 #endif

@@ -46,8 +46,7 @@ struct vda_clipboard_win {
   vda_clip_state st;
   /* the data slot a WM_RENDERFORMAT waits on */
   HANDLE data_event;
-  uint8_t *data;
-  size_t data_len;
+  vda_clip_payload data;
   bool data_failed;
   /* Bytes of client clipboard data received (main thread adds, the
    * render wait reads): a paste still arriving is not given up on. */
@@ -89,12 +88,14 @@ static void send_body(vda_clipboard_win *c, const vda_body *b)
 }
 
 /* Wakes the WM_RENDERFORMAT wait with data (NULL: the request failed). */
-static void fill_slot(vda_clipboard_win *c, uint8_t *data, size_t len)
+static void fill_slot(vda_clipboard_win *c, vda_clip_payload *p)
 {
-  free(c->data);
-  c->data = data;
-  c->data_len = len;
-  c->data_failed = data == NULL;
+  vda_clip_payload_free(&c->data);
+  if (p) {
+    c->data = *p;
+    *p = (vda_clip_payload){0};
+  }
+  c->data_failed = p == NULL;
   SetEvent(c->data_event);
 }
 
@@ -141,7 +142,7 @@ static void run_action(vda_clipboard_win *c, const vda_clip_action *a)
   if (a->cancel_release_timer)
     KillTimer(c->hwnd, TIMER_RELEASE);
   if (a->cancel_pending || a->fail_request)
-    fill_slot(c, NULL, 0);
+    fill_slot(c, NULL);
   switch (a->what) {
   case VDA_CLIP_DO_NOTHING:
   case VDA_CLIP_DO_ACCEPT_DATA:
@@ -239,14 +240,12 @@ static void render(vda_clipboard_win *c, UINT format)
 {
   uint32_t type = vda_clipboard_format_type(format);
   vda_clip_action a;
-  uint8_t *data = NULL;
-  size_t len = 0;
+  vda_clip_payload data = {0};
   vda_clip_wait deadline;
   DWORD w, wait_ms = VDA_CLIP_WAIT_POLL_MS;
 
   EnterCriticalSection(&c->lock);
-  free(c->data);
-  c->data = NULL;
+  vda_clip_payload_free(&c->data);
   c->data_failed = false;
   ResetEvent(c->data_event);
   vda_clip_request_data(&c->st, type, &a);
@@ -271,8 +270,7 @@ static void render(vda_clipboard_win *c, UINT format)
   EnterCriticalSection(&c->lock);
   if (w == WAIT_OBJECT_0) {
     data = c->data;
-    len = c->data_len;
-    c->data = NULL;
+    c->data = (vda_clip_payload){0};
   } else {
     vda_clip_request_timeout(&c->st, type, &a);
     run_action(c, &a);
@@ -285,15 +283,16 @@ static void render(vda_clipboard_win *c, UINT format)
              (unsigned long long)(GetTickCount64() - deadline.start_ms) / 1000);
     return;
   }
-  if (!data) {
+  if (!data.bytes && !data.text) {
     LOG_INFO("clipboard: the client had no data of type %u", (unsigned)type);
     return;
   }
-  if (!vda_clipboard_set(format, type, data, len))
-    LOG_WARN("clipboard: could not set format %u from %zu bytes", (unsigned)format, len);
+  if (!vda_clipboard_set(format, &data))
+    LOG_WARN("clipboard: could not set format %u from %zu bytes", (unsigned)format, data.len);
   else
-    LOG_INFO("clipboard: pasted %zu bytes of type %u from the client", len, (unsigned)type);
-  free(data);
+    LOG_INFO("clipboard: pasted %zu bytes of type %u from the client", data.len,
+             (unsigned)data.type);
+  vda_clip_payload_free(&data);
 }
 
 static LRESULT CALLBACK wndproc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
@@ -442,7 +441,7 @@ void vda_clipboard_win_stop(vda_clipboard_win *c)
     CloseHandle(c->ready);
   if (c->data_event)
     CloseHandle(c->data_event);
-  free(c->data);
+  vda_clip_payload_free(&c->data);
   DeleteCriticalSection(&c->lock);
   free(c);
 }
@@ -480,24 +479,21 @@ void vda_clipboard_win_message(vda_clipboard_win *c, uint32_t vd_type, const uin
     free(m);
 }
 
-void vda_clipboard_win_data(vda_clipboard_win *c, uint8_t selection, uint32_t type, uint8_t *data,
-                            size_t len)
+void vda_clipboard_win_data(vda_clipboard_win *c, uint8_t selection, vda_clip_payload *p)
 {
   vda_clip_action a;
   /* Straight into the slot a WM_RENDERFORMAT is waiting on: the clipboard
    * thread is blocked in that wait, not in its message loop. */
   EnterCriticalSection(&c->lock);
-  vda_clip_client_data(&c->st, selection, type, len, &a);
-  if (a.what == VDA_CLIP_DO_ACCEPT_DATA) {
-    fill_slot(c, data, len);
-    data = NULL;
-  }
+  vda_clip_client_data(&c->st, selection, p->type, p->len, &a);
+  if (a.what == VDA_CLIP_DO_ACCEPT_DATA)
+    fill_slot(c, p);
   run_action(c, &a);
   LeaveCriticalSection(&c->lock);
-  if (data) {
-    LOG_WARN("clipboard: %zu bytes of type %u from the client dropped: %s", len, (unsigned)type,
-             a.why);
-    free(data);
+  if (p->bytes || p->text) {
+    LOG_WARN("clipboard: %zu bytes of type %u from the client dropped: %s", p->len,
+             (unsigned)p->type, a.why);
+    vda_clip_payload_free(p);
   }
 }
 

@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "clipboard_incoming.h"
 #include "outbox.h"
 #include "vda_caps.h"
 #include "vda_limits.h"
@@ -38,9 +39,8 @@ void vda_clipboard_win_negotiated(vda_clipboard_win *c, const vda_negotiated *n,
  * body is copied; it was validated by the service's reader). */
 void vda_clipboard_win_message(vda_clipboard_win *c, uint32_t vd_type, const uint8_t *body,
                                size_t size);
-/* A complete CLIPBOARD from the client; takes ownership of data (malloc). */
-void vda_clipboard_win_data(vda_clipboard_win *c, uint8_t selection, uint32_t type, uint8_t *data,
-                            size_t len);
+/* A complete CLIPBOARD from the client; takes ownership of *p. */
+void vda_clipboard_win_data(vda_clipboard_win *c, uint8_t selection, vda_clip_payload *p);
 
 /* The client's CLIPBOARD will not arrive whole (refused on the way, aborted,
  * dropped here): a paste waiting for it returns now, with nothing. type is
