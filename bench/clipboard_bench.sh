@@ -4,8 +4,10 @@
 # medians and each run's figure), timed end to end through the real
 # client and server: first with our agent in Wine (X programs on the guest
 # side), then with the null agent (it drains the port and serves from memory)
-# in the same run as the baseline. Also the agent's peak memory. Writes the
-# "clipboard" section of docs/BENCHMARKS.md.
+# in the same run as the baseline, and Wine's clipboard alone (Windows
+# programs at both ends, no agent) as a second floor for the Windows-program
+# text cases. Also the agent's peak memory, overall and per direction. Writes
+# the "clipboard" section of docs/BENCHMARKS.md.
 set -euo pipefail
 source "$VDA_SOURCE_DIR/tests/rig/rig.sh"
 source "$VDA_SOURCE_DIR/tests/e2e/e2e-lib.sh"
@@ -55,6 +57,34 @@ timed() {
   cpu[$k]=$(paste -d' ' <(tr ' ' '\n' <<<"$a") <(tr ' ' '\n' <<<"$b") \
     | awk -F'[: ]' 'NF == 4 { printf "%s:%d ", $1, $4 - $2 }')
 }
+# Peak memory of the first run's 100 MiB Windows-program text cases, each
+# direction on its own: mem[DIR_WHO_rss] is VmRSS (kB) before the case,
+# mem[DIR_WHO_hwm] VmHWM after it, the peak reset before it (Linux: writing 5
+# to clear_refs sets VmHWM back to the current RSS). The peak before a reset
+# is kept so that the overall figure still covers every case.
+declare -A mem
+agent_peak=0 svc_peak=0
+status_kb() { awk -v f="$2:" '$1 == f { print $2 }' "/proc/$1/status"; }
+keep_peak() { # keep_peak VAR PID: VAR = max(VAR, VmHWM of PID)
+  local v
+  v=$(status_kb "$2" VmHWM)
+  [ "$v" -le "${!1}" ] || printf -v "$1" %s "$v"
+}
+peak_start() { # peak_start DIR: before the case
+  local who pid
+  keep_peak agent_peak "$agent_pid"
+  keep_peak svc_peak "$svc_pid"
+  for who in agent:$agent_pid svc:$svc_pid; do
+    pid=${who#*:}
+    mem[$1_${who%%:*}_rss]=$(status_kb "$pid" VmRSS)
+    echo 5 2>/dev/null >"/proc/$pid/clear_refs" \
+      || e2e_fail "cannot reset the peak memory of ${who%%:*} (echo 5 > /proc/$pid/clear_refs)"
+  done
+}
+peak_end() { # peak_end DIR: after the case
+  mem[$1_agent_hwm]=$(status_kb "$agent_pid" VmHWM)
+  mem[$1_svc_hwm]=$(status_kb "$svc_pid" VmHWM)
+}
 for r in $(seq "$RUNS"); do
   p=""; [ "$r" = 1 ] && p=$path_procs
   add c2g_t20 "$(run c2g-agent "$RIG_PORT" 1 "$w/text20")"
@@ -71,11 +101,16 @@ for r in $(seq "$RUNS"); do
   # guest's user sees, without Wine's X selection bridge.
   add c2g_w20 "$(run c2g-win "$RIG_PORT" 1 "$w/text20")"
   add g2c_w20 "$(run g2c-win "$RIG_PORT" 1 "$w/text20")"
+  [ "$r" != 1 ] || peak_start c2g
   timed c2g_w100 "$p" c2g-win "$RIG_PORT" 1 "$w/text100"
+  [ "$r" != 1 ] || peak_end c2g
+  [ "$r" != 1 ] || peak_start g2c
   timed g2c_w100 "$p" g2c-win "$RIG_PORT" 1 "$w/text100"
+  [ "$r" != 1 ] || peak_end g2c
 done
-agent_hwm=$(awk '/VmHWM/ {print $2}' "/proc/$agent_pid/status")
-svc_hwm=$(awk '/VmHWM/ {print $2}' "/proc/$svc_pid/status")
+keep_peak agent_peak "$agent_pid"
+keep_peak svc_peak "$svc_pid"
+agent_hwm=$agent_peak svc_hwm=$svc_peak
 e2e_stop_service
 
 # Wine's own clipboard bridge to X, with no agent (bench/windows/clip_bridge.c):
@@ -116,6 +151,49 @@ for r in $(seq "$RUNS"); do
   done
 done
 
+# Wine's clipboard alone, Windows programs at both ends, no agent and no
+# SPICE: what the agent's Windows-program text cases pay Wine beyond the
+# null-agent floor. client -> guest: paste_probe.exe's GetClipboardData of
+# text `clip_bridge.exe offer` renders from memory on WM_RENDERFORMAT;
+# guest -> client: `clip_bridge.exe get` of text `put` set. Wine writes CRLF.
+for r in $(seq "$RUNS"); do
+  for c in "t20 text20" "t100 text100"; do
+    set -- $c
+    oout=$RIG_TMP/offer-$1-$r.out
+    pout=$RIG_TMP/paste-$1-$r.out
+    wine "$bridge" offer "Z:${w//\//\\}\\$2" 300 </dev/null >"$oout" 2>>"$RIG_TMP/client.log" &
+    opid=$!
+    rig_track "$opid" "clip_bridge offer"
+    rig_wait_for "grep -q READY '$oout'" 120 "clip_bridge offer" || e2e_fail "clip_bridge offer failed"
+    wine "$VDA_PASTE_PROBE" </dev/null >"$pout" 2>>"$RIG_TMP/client.log" || e2e_fail "paste_probe failed"
+    rig_wait_for "grep -q RENDER '$oout'" 20 "clip_bridge offer's render" \
+      || e2e_fail "wine floor: clip_bridge offer never rendered $2"
+    rig_kill_pid "$opid"
+    wine "$bridge" empty </dev/null 2>>"$RIG_TMP/client.log" || e2e_fail "clip_bridge empty failed"
+    units=$(tr -d '\r' <"$oout" | awk '$1 == "READY" { print $2 }')
+    read -r start end got <<<"$(tr -d '\r' <"$pout" | awk '$1 == "START" { s = $2 } $1 == "END" { print s, $2, $3 }')"
+    [ -n "$start" ] && [ "${got:-0}" -gt 0 ] && [ "$got" = "$units" ] \
+      || e2e_fail "wine floor: paste_probe got ${got:-no} UTF-16 units of $2, clip_bridge offered ${units:-none}"
+    add "wine_c2g_$1" "$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.3f", b - a }')"
+    add "wine_render_$1" "$(tr -d '\r' <"$oout" | awk '$1 == "RENDER" { print $2; exit }')"
+
+    bout=$RIG_TMP/wput-$1-$r.out
+    gout=$RIG_TMP/wget-$1-$r.out
+    wine "$bridge" put "Z:${w//\//\\}\\$2" 300 </dev/null >"$bout" 2>>"$RIG_TMP/client.log" &
+    bpid=$!
+    rig_track "$bpid" "clip_bridge put"
+    rig_wait_for "grep -q READY '$bout'" 120 "clip_bridge put" || e2e_fail "clip_bridge put failed"
+    wine "$bridge" get </dev/null >"$gout" 2>>"$RIG_TMP/client.log" || e2e_fail "clip_bridge get failed"
+    rig_kill_pid "$bpid"
+    wine "$bridge" empty </dev/null 2>>"$RIG_TMP/client.log" || e2e_fail "clip_bridge empty failed"
+    units=$(tr -d '\r' <"$bout" | awk '$1 == "READY" { print $2 }')
+    read -r secs got <<<"$(tr -d '\r' <"$gout")"
+    [ "${got:-0}" -gt 0 ] && [ "$got" = "$units" ] \
+      || e2e_fail "wine floor: clip_bridge get got ${got:-no} UTF-16 units of $2, put set ${units:-none}"
+    add "wine_g2c_$1" "$secs"
+  done
+done
+
 # Baseline: the null agent on a fresh host, same client code.
 rig_stop_host
 RIG_LINK=$RIG_TMP/null-port
@@ -148,7 +226,8 @@ BENCH_VALUES=$(for k in "${!t[@]}"; do echo "$k=${t[$k]}"; done)
 BENCH_CPU=$(for k in "${!cpu[@]}"; do echo "$k=${cpu[$k]// /,}"; done)
 HZ=$(getconf CLK_TCK)
 export BENCH_CPU HZ
-export BENCH_VALUES T20 T100 RUNS PNG DET agent_hwm svc_hwm
+BENCH_MEM=$(for k in "${!mem[@]}"; do echo "$k=${mem[$k]}"; done)
+export BENCH_VALUES BENCH_MEM T20 T100 RUNS PNG DET agent_hwm svc_hwm
 /usr/bin/python3 - "$md" <<'PY'
 import os, subprocess, sys, time
 md = sys.argv[1]
@@ -207,8 +286,18 @@ lines += ["", "Encoding a DIB adds (the DIB case minus the PNG-on-the-clipboard 
           ". The DIB's PNG is the agent's own (bench/png_bench.py: %s), so its size differs from the case's PNG." %
           "level 1 Up Z_RLE, level 6 Up on flat content"]
 ahwm, shwm = int(os.environ["agent_hwm"]) / 1024, int(os.environ["svc_hwm"]) / 1024
+mem = {k: int(v) / 1024 for k, v in (l.split("=") for l in os.environ["BENCH_MEM"].split())}  # MiB
+mib100 = sizes["t100"] / 2**20
 lines += ["", "Peak memory after all cases (VmHWM of the Wine processes, largest transfer 100 MiB):",
-          "vdagent.exe %.0f MiB (%.2f MiB per MiB transferred), vdservice.exe %.0f MiB (%.3f MiB per MiB)." % (ahwm, ahwm / 100, shwm, shwm / 100)]
+          "vdagent.exe %.0f MiB (%.2f MiB per MiB transferred), vdservice.exe %.0f MiB (%.3f MiB per MiB)." % (ahwm, ahwm / 100, shwm, shwm / 100),
+          "Each direction on its own (the first run's %s case with a Windows program, the peak reset before it; "
+          "MiB per MiB = (peak - RSS before) / %.0f MiB of text):" % (names["t100"], mib100), ""]
+for d, label in (("c2g", "client -> guest"), ("g2c", "guest -> client")):
+    lines.append("- %s: %s" % (label, ", ".join(
+        "%s peak %.0f MiB, %.0f MiB before (%.2f MiB per MiB)" % (
+            exe, mem["%s_%s_hwm" % (d, who)], mem["%s_%s_rss" % (d, who)],
+            (mem["%s_%s_hwm" % (d, who)] - mem["%s_%s_rss" % (d, who)]) / mib100)
+        for who, exe in (("agent", "vdagent.exe"), ("svc", "vdservice.exe")))))
 lines += ["", "Wine's own clipboard bridge to X, no agent (`bench/windows/clip_bridge.exe`, median of %s runs): "
           "the X program's side of the X-program text cases, which the null-agent floor and the Windows-program "
           "cases do not cross." % os.environ["RUNS"],
@@ -226,6 +315,24 @@ for key in ("t20", "t100"):
                          "; of ours, SetClipboardData of the text alone (Wine hands it to wineserver "
                          "there) takes %.2f s [%s]" % (t["bridge_set_" + key], fmt(runs["bridge_set_" + key]))
                          if d == "c2g" else ""))
+lines += ["", "Wine's clipboard alone, Windows programs at both ends, no agent and no SPICE "
+          "(`clip_bridge.exe offer` renders the text from memory on WM_RENDERFORMAT, paste_probe.exe's "
+          "GetClipboardData timed; guest->client: `clip_bridge.exe get` of text `put` set), median of %s runs: "
+          "what the Windows-program cases pay Wine beyond the null-agent floor. The Windows-program case minus "
+          "the null agent minus Wine's clipboard is what is left for the agent's own work (the service, the pipe, "
+          "conversion); the null agent plus Wine's clipboard is the best any Windows agent can do here:"
+          % os.environ["RUNS"], ""]
+for key in ("t20", "t100"):
+    for d, label in (("c2g", "client -> guest"), ("g2c", "guest -> client")):
+        a, n, wk = "%s_%s" % (d, win[key]), "null_%s_%s" % (d, key), "wine_%s_%s" % (d, key)
+        best = t[n] + t[wk]
+        lines.append("- %s %s: Wine's clipboard %.2f s [%s]%s; agent %.2f - null agent %.2f - Wine %.2f "
+                     "= %.2f s left for the agent's own work; null agent + Wine = %.2f s, agent / (null + Wine) "
+                     "= %.2f" % (
+                         label, names[key], t[wk], fmt(runs[wk]),
+                         " (of it, the owner's WM_RENDERFORMAT: GlobalAlloc, copy, SetClipboardData %.2f s [%s])"
+                         % (t["wine_render_" + key], fmt(runs["wine_render_" + key])) if d == "c2g" else "",
+                         t[a], t[n], t[wk], t[a] - t[n] - t[wk], best, t[a] / best))
 hz = int(os.environ["HZ"])
 cpu = {}
 for l in os.environ["BENCH_CPU"].split():

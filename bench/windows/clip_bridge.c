@@ -1,11 +1,16 @@
-/* clip_bridge.exe - what Wine's own clipboard bridge to X costs, without the
- * agent (issue: clipboard; run by bench/clipboard_bench.sh).
+/* clip_bridge.exe - what Wine's own clipboard costs without the agent: its
+ * bridge to X, and its clipboard alone between two Windows programs (issue:
+ * clipboard; run by bench/clipboard_bench.sh).
  *
  *   clip_bridge.exe put FILE [SECONDS]   UTF-8 FILE as CF_UNICODETEXT on the
  *                                        clipboard (rendered at once), then
  *                                        stays the owner for SECONDS (120)
+ *   clip_bridge.exe offer FILE [SECONDS] UTF-8 FILE offered as CF_UNICODETEXT
+ *                                        with delayed rendering: rendered from
+ *                                        memory on WM_RENDERFORMAT, owner for
+ *                                        at most SECONDS (120)
  *   clip_bridge.exe get                  times GetClipboardData(CF_UNICODETEXT)
- *                                        of what an X program holds
+ *                                        of what another program holds
  *   clip_bridge.exe empty                empties the clipboard (so that `get`
  *                                        cannot find what `put` left)
  *
@@ -14,9 +19,15 @@
  * both cross Wine's clipboard (wineserver) and explorer.exe's X selection
  * bridge, which the null-agent floor does not. `put` followed by a timed
  * `xclip -o`, and `get` after `xclip -i`, measure that part alone.
- * Output: one line, "READY units seconds" (put, once the data is set; the
- * seconds SetClipboardData took) or
- * "seconds units" (get). */
+ * With a Windows program at the guest's end the agent still pays Wine's
+ * clipboard: `offer` is the least any delayed-render owner does (the agent
+ * renders the client's text the same way), so paste_probe.exe's timed
+ * GetClipboardData of it, and `get` of what `put` set, are Wine's clipboard
+ * alone, Windows programs at both ends.
+ * Output: "READY units seconds" (put, once the data is set; the seconds
+ * SetClipboardData took), "READY units" (offer, once the text is offered)
+ * then "RENDER seconds" per WM_RENDERFORMAT (the seconds its handler took:
+ * GlobalAlloc, the copy, SetClipboardData), or "seconds units" (get). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,6 +110,120 @@ out:
   return rc;
 }
 
+/* offer: the text as UTF-16, and what WM_RENDERFORMAT does with it */
+static const WCHAR *offered;
+static int offered_units;
+
+static void render_text(void)
+{
+  LARGE_INTEGER f, t0, t1;
+  size_t bytes = ((size_t)offered_units + 1) * sizeof(WCHAR);
+  QueryPerformanceFrequency(&f);
+  QueryPerformanceCounter(&t0);
+  /* no OpenClipboard: the program that asked has it open */
+  HGLOBAL g = GlobalAlloc(GMEM_MOVEABLE, bytes);
+  WCHAR *w = g ? GlobalLock(g) : NULL;
+  if (w) {
+    memcpy(w, offered, bytes);
+    GlobalUnlock(g);
+  }
+  if (!w || !SetClipboardData(CF_UNICODETEXT, g)) {
+    fail(w ? "SetClipboardData" : "GlobalAlloc");
+    if (g)
+      GlobalFree(g);
+    return;
+  }
+  QueryPerformanceCounter(&t1);
+  printf("RENDER %.3f\n", (double)(t1.QuadPart - t0.QuadPart) / (double)f.QuadPart);
+  fflush(stdout);
+}
+
+static LRESULT CALLBACK offer_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
+{
+  switch (msg) {
+  case WM_RENDERFORMAT:
+    if (wp == CF_UNICODETEXT)
+      render_text();
+    return 0;
+  case WM_RENDERALLFORMATS:
+    /* going away while the owner: nobody is waiting for the text, so the
+     * clipboard is left as it is (the bench empties it) */
+    return 0;
+  case WM_TIMER:
+    PostQuitMessage(0); /* SECONDS are up */
+    return 0;
+  }
+  return DefWindowProcW(hwnd, msg, wp, lp);
+}
+
+static int offer(const char *path, DWORD seconds)
+{
+  DWORD len = 0;
+  char *utf8 = read_file(path, &len);
+  WCHAR *text = NULL;
+  HWND hwnd = NULL;
+  WNDCLASSW wc = {.lpfnWndProc = offer_proc,
+                  .hInstance = GetModuleHandleW(NULL),
+                  .lpszClassName = L"clip_bridge_offer"};
+  MSG m;
+  int units, rc = 1;
+  if (!utf8) {
+    fprintf(stderr, "clip_bridge: cannot read %s\n", path);
+    return 1;
+  }
+  /* converted once, up front: WM_RENDERFORMAT only copies it */
+  units = MultiByteToWideChar(CP_UTF8, 0, utf8, (int)len, NULL, 0);
+  text = units > 0 ? malloc(((size_t)units + 1) * sizeof(WCHAR)) : NULL;
+  if (!text) {
+    fprintf(stderr, "clip_bridge: cannot convert %s to UTF-16\n", path);
+    goto out;
+  }
+  MultiByteToWideChar(CP_UTF8, 0, utf8, (int)len, text, units);
+  text[units] = 0;
+  offered = text;
+  offered_units = units;
+  if (!RegisterClassW(&wc)) {
+    rc = fail("RegisterClass");
+    goto out;
+  }
+  hwnd = CreateWindowExW(0, wc.lpszClassName, L"clip_bridge offer", 0, 0, 0, 0, 0, HWND_MESSAGE,
+                         NULL, wc.hInstance, NULL);
+  if (!hwnd) {
+    rc = fail("CreateWindowEx");
+    goto out;
+  }
+  if (!OpenClipboard(hwnd)) {
+    rc = fail("OpenClipboard");
+    goto out;
+  }
+  EmptyClipboard();
+  /* delayed rendering: NULL back is success unless an error is set */
+  SetLastError(ERROR_SUCCESS);
+  if (!SetClipboardData(CF_UNICODETEXT, NULL) && GetLastError() != ERROR_SUCCESS) {
+    rc = fail("SetClipboardData");
+    CloseClipboard();
+    goto out;
+  }
+  CloseClipboard();
+  if (!SetTimer(hwnd, 1, seconds * 1000u, NULL)) {
+    rc = fail("SetTimer");
+    goto out;
+  }
+  printf("READY %d\n", units);
+  fflush(stdout);
+  while (GetMessageW(&m, NULL, 0, 0) > 0) { /* the bench kills it when done */
+    TranslateMessage(&m);
+    DispatchMessageW(&m);
+  }
+  rc = 0;
+out:
+  if (hwnd)
+    DestroyWindow(hwnd);
+  free(text);
+  free(utf8);
+  return rc;
+}
+
 static int get(void)
 {
   LARGE_INTEGER f, t0, t1;
@@ -125,6 +250,8 @@ int main(int argc, char **argv)
 {
   if (argc >= 3 && strcmp(argv[1], "put") == 0)
     return put(argv[2], argc > 3 ? (DWORD)atoi(argv[3]) : 120u);
+  if (argc >= 3 && strcmp(argv[1], "offer") == 0)
+    return offer(argv[2], argc > 3 ? (DWORD)atoi(argv[3]) : 120u);
   if (argc == 2 && strcmp(argv[1], "get") == 0)
     return get();
   if (argc == 2 && strcmp(argv[1], "empty") == 0) {
@@ -134,6 +261,7 @@ int main(int argc, char **argv)
     CloseClipboard();
     return 0;
   }
-  fprintf(stderr, "usage: clip_bridge.exe put FILE [SECONDS] | get | empty\n");
+  fprintf(stderr,
+          "usage: clip_bridge.exe put FILE [SECONDS] | offer FILE [SECONDS] | get | empty\n");
   return 2;
 }
