@@ -4,8 +4,8 @@
   clipboard_bench.py gen WORKDIR                     writes the cases' files
   clipboard_bench.py c2g-agent PORT TYPE FILE [XTYPE] client -> guest, an X program pastes
   clipboard_bench.py g2c-agent PORT TYPE FILE [XTYPE] guest -> client, an X program copied
-  clipboard_bench.py c2g-win PORT 1 FILE             client -> guest text, a Windows program pastes
-  clipboard_bench.py g2c-win PORT 1 FILE             guest -> client text, a Windows program copied
+  clipboard_bench.py c2g-win PORT TYPE FILE          client -> guest, a Windows program pastes
+  clipboard_bench.py g2c-win PORT TYPE FILE          guest -> client, a Windows program copied
   clipboard_bench.py c2g-null PORT TYPE FILE NULLLOG the floor: the null agent drains the data
   clipboard_bench.py g2c-null PORT TYPE -            the floor: the null agent serves its grab
 """
@@ -98,26 +98,31 @@ def g2c_agent(c, ctype, data, xtype):
     return secs
 
 
-def c2g_win(c, data):
-    """Text client -> guest, pasted by a Windows program (paste_probe.exe):
-    from its GetClipboardData until that returns, the CRC checked. No X
-    program, so Wine's X selection bridge is not on the path."""
-    c.serve_clip[0] = (1, data)
-    c.main.clipboard_selection_grab(0, [1])
+def c2g_win(c, ctype, data):
+    """Client -> guest, pasted by a Windows program (paste_probe.exe): from
+    its GetClipboardData until that returns, the text's CRC checked (an
+    image: CF_DIB, a block of at least the picture's 3840x2160x3 bytes). No
+    X program, so Wine's X selection bridge is not on the path."""
+    c.serve_clip[0] = (ctype, data)
+    c.main.clipboard_selection_grab(0, [ctype])
     c.iterate(0.3)
-    p = WinPaste()
+    p = WinPaste("dib" if ctype != 1 else None)
     pump_until(c, p.ended, 600, "paste_probe")
     p.close()
+    if ctype != 1:
+        if (p.units or 0) < 3840 * 2160 * 3:
+            raise SystemExit("paste_probe got a DIB of %s bytes" % p.units)
+        return p.end_t - p.start_t
     txt = data.decode("utf-8")
     if not (p.pasted(txt) or p.pasted(txt.replace("\n", "\r\n"))):
         raise SystemExit("paste_probe got %s UTF-16 units, not the text sent" % p.units)
     return p.end_t - p.start_t
 
 
-def g2c_win(c, data, path):
-    """Text guest -> client, copied by a Windows program (clip_bridge.exe
-    put: CF_UNICODETEXT rendered at once): from the client's request until it
-    holds the data."""
+def g2c_win(c, ctype, data, path):
+    """Guest -> client, copied by a Windows program (clip_bridge.exe put:
+    text as CF_UNICODETEXT, a .bmp as CF_DIB, a .png as "PNG", rendered at
+    once): from the client's request until it holds the data."""
     bridge = os.environ.get("VDA_CLIP_BRIDGE")
     if not bridge or not os.path.exists(bridge):
         raise SystemExit("VDA_CLIP_BRIDGE (bench/windows/clip_bridge.exe) missing: build win64")
@@ -131,13 +136,16 @@ def g2c_win(c, data, path):
         if not ready[0].startswith("READY"):
             raise SystemExit("clip_bridge put failed: %r" % ready[0])
         t0 = time.monotonic()
-        ev = c.clip_request(0, 1, 600)
+        ev = c.clip_request(0, ctype, 600)
         secs = time.monotonic() - t0
     finally:
         p.kill()
         p.wait()
     got = len(ev.get("data_bytes") or b"")
-    if got < len(data):
+    if ctype != 1:
+        if not (ev.get("data_bytes") or b"").startswith(b"\x89PNG"):
+            raise SystemExit("the guest sent no PNG (%d bytes)" % got)
+    elif got < len(data):
         raise SystemExit("the guest sent %d bytes of %d" % (got, len(data)))
     return secs
 
@@ -212,9 +220,9 @@ def main():
     elif cmd == "g2c-agent":
         secs = g2c_agent(c, ctype, data, sys.argv[5] if len(sys.argv) > 5 else None)
     elif cmd == "c2g-win":
-        secs = c2g_win(c, data)
+        secs = c2g_win(c, ctype, data)
     elif cmd == "g2c-win":
-        secs = g2c_win(c, data, path)
+        secs = g2c_win(c, ctype, data, path)
     elif cmd == "c2g-null":
         secs = c2g_null(c, ctype, data, sys.argv[5])
     elif cmd == "g2c-null":

@@ -3,7 +3,8 @@
  * clipboard; run by bench/clipboard_bench.sh).
  *
  *   clip_bridge.exe put FILE [SECONDS]   UTF-8 FILE as CF_UNICODETEXT on the
- *                                        clipboard (rendered at once), then
+ *                                        clipboard (rendered at once; a .bmp
+ *                                        as CF_DIB, a .png as "PNG"), then
  *                                        stays the owner for SECONDS (120)
  *   clip_bridge.exe offer FILE [SECONDS] UTF-8 FILE offered as CF_UNICODETEXT
  *                                        with delayed rendering: rendered from
@@ -28,6 +29,7 @@
  * SetClipboardData took), "READY units" (offer, once the text is offered)
  * then "RENDER seconds" per WM_RENDERFORMAT (the seconds its handler took:
  * GlobalAlloc, the copy, SetClipboardData), or "seconds units" (get). */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,26 +62,63 @@ static char *read_file(const char *path, DWORD *len)
   return buf;
 }
 
+/* What `put` sets for FILE: a .bmp as CF_DIB (the file without its
+ * BITMAPFILEHEADER), a .png as the registered "PNG" (browsers' format), else
+ * UTF-8 text as CF_UNICODETEXT. *units: UTF-16 units, or bytes for images. */
+static HGLOBAL put_data(const char *path, const char *file, DWORD len, UINT *format, int *units)
+{
+  size_t n = strlen(path), skip = 0, size;
+  bool bmp = n > 4 && _stricmp(path + n - 4, ".bmp") == 0;
+  bool png = n > 4 && _stricmp(path + n - 4, ".png") == 0;
+  HGLOBAL g;
+  void *p;
+  if (bmp || png) {
+    skip = bmp ? 14 : 0;
+    if (len <= skip)
+      return NULL;
+    *format = bmp ? CF_DIB : RegisterClipboardFormatW(L"PNG");
+    *units = (int)(len - skip);
+    size = len - skip;
+  } else {
+    *format = CF_UNICODETEXT;
+    *units = MultiByteToWideChar(CP_UTF8, 0, file, (int)len, NULL, 0);
+    if (*units <= 0)
+      return NULL;
+    size = ((size_t)*units + 1) * sizeof(WCHAR);
+  }
+  g = GlobalAlloc(GMEM_MOVEABLE, size);
+  p = g ? GlobalLock(g) : NULL;
+  if (!p) {
+    if (g)
+      GlobalFree(g);
+    return NULL;
+  }
+  if (*format == CF_UNICODETEXT) {
+    MultiByteToWideChar(CP_UTF8, 0, file, (int)len, p, *units);
+    ((WCHAR *)p)[*units] = 0;
+  } else {
+    memcpy(p, file + skip, size);
+  }
+  GlobalUnlock(g);
+  return g;
+}
+
 static int put(const char *path, DWORD seconds)
 {
   DWORD len = 0;
-  char *utf8 = read_file(path, &len);
+  char *file = read_file(path, &len);
   HGLOBAL g = NULL;
-  int units, rc = 1;
-  if (!utf8) {
+  UINT format = 0;
+  int units = 0, rc = 1;
+  if (!file) {
     fprintf(stderr, "clip_bridge: cannot read %s\n", path);
     return 1;
   }
-  units = MultiByteToWideChar(CP_UTF8, 0, utf8, (int)len, NULL, 0);
-  g = units > 0 ? GlobalAlloc(GMEM_MOVEABLE, ((size_t)units + 1) * sizeof(WCHAR)) : NULL;
+  g = put_data(path, file, len, &format, &units);
   if (!g) {
     rc = fail("GlobalAlloc");
     goto out;
   }
-  WCHAR *w = GlobalLock(g);
-  MultiByteToWideChar(CP_UTF8, 0, utf8, (int)len, w, units);
-  w[units] = 0;
-  GlobalUnlock(g);
   if (!OpenClipboard(NULL)) {
     rc = fail("OpenClipboard");
     goto out;
@@ -88,7 +127,7 @@ static int put(const char *path, DWORD seconds)
   LARGE_INTEGER f, t0, t1;
   QueryPerformanceFrequency(&f);
   QueryPerformanceCounter(&t0);
-  HANDLE set = SetClipboardData(CF_UNICODETEXT, g);
+  HANDLE set = SetClipboardData(format, g);
   QueryPerformanceCounter(&t1);
   if (!set) {
     rc = fail("SetClipboardData");
@@ -106,7 +145,7 @@ static int put(const char *path, DWORD seconds)
 out:
   if (g)
     GlobalFree(g);
-  free(utf8);
+  free(file);
   return rc;
 }
 

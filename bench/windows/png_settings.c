@@ -1,7 +1,7 @@
 /* png_settings.exe - the DIB -> PNG encoder's settings side by side (issue:
  * clipboard; run by bench/png_bench.sh under Wine, where the agent runs).
  *
- *   png_settings.exe [--runs N] FILE.bmp...
+ *   png_settings.exe [--runs N] [--agent] FILE.bmp|FILE.png...
  *
  * For each BMP (as the guest clipboard holds it: a packed DIB), encodes it
  * with every setting of the grid below through the agent's own encoder
@@ -9,7 +9,10 @@
  * the median and each run's seconds, and the PNG's size; then the same for
  * the agent's own path (vda_dib_to_png: fast pass, dense pass on flat
  * content); then the time to decode libpng's default PNG back to a DIB (the
- * client -> guest side). */
+ * client -> guest side). With --agent, only the agent's own path is timed
+ * (bench/clipboard_bench.sh: the encoding inside its guest -> client image
+ * cases). A FILE.png is only decoded, as the agent decodes what a client
+ * sends (client -> guest image cases). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,8 +102,9 @@ static int measure(const char *file, const uint8_t *dib, size_t dib_len, int i, 
 {
   double t[MAX_RUNS], sorted[MAX_RUNS];
   const char *why = NULL;
-  const char *name =
-      i == AGENT ? "agent: level 1, up, RLE; level 6, up when 16x smaller" : grid[i].name;
+  const char *name = i == AGENT
+                         ? "agent: 2 slices on 2 threads, up; level 6 if flat, else level 1 RLE"
+                         : grid[i].name;
   for (int r = 0; r < runs; r++) {
     free(*png);
     *png = NULL;
@@ -147,6 +151,8 @@ static int measure_decode(const char *file, const uint8_t *png, size_t png_len, 
   return 0;
 }
 
+static bool agent_only;
+
 static int one_file(const char *path, int runs)
 {
   size_t len = 0, dib_len = 0, png_len = 0, def_len = 0;
@@ -163,7 +169,7 @@ static int one_file(const char *path, int runs)
     goto out;
   }
   rc = 0;
-  for (int i = 0; i < (int)(sizeof(grid) / sizeof(grid[0])) && rc == 0; i++) {
+  for (int i = 0; i < (int)(sizeof(grid) / sizeof(grid[0])) && rc == 0 && !agent_only; i++) {
     rc = measure(file, dib, dib_len, i, runs, &png, &png_len);
     if (i == 0) { /* keep libpng's default PNG for the decode */
       def = png;
@@ -173,7 +179,7 @@ static int one_file(const char *path, int runs)
   }
   if (rc == 0)
     rc = measure(file, dib, dib_len, AGENT, runs, &png, &png_len);
-  if (rc == 0)
+  if (rc == 0 && def)
     rc = measure_decode(file, def, def_len, runs);
 out:
   free(bmp);
@@ -183,18 +189,42 @@ out:
   return rc;
 }
 
+/* A client's PNG, decoded as the agent does for CF_DIB. */
+static int decode_file(const char *path, int runs)
+{
+  size_t len = 0;
+  uint8_t *png = read_file(path, &len);
+  const char *file = strrchr(path, '\\');
+  int rc;
+  if (!png) {
+    fprintf(stderr, "png_settings: cannot read %s\n", path);
+    return 1;
+  }
+  rc = measure_decode(file ? file + 1 : path, png, len, runs);
+  free(png);
+  return rc;
+}
+
 int main(int argc, char **argv)
 {
   int runs = 3, first = 1, rc = 0;
-  if (argc > 2 && strcmp(argv[1], "--runs") == 0) {
-    runs = atoi(argv[2]);
-    first = 3;
+  if (argc > first + 1 && strcmp(argv[first], "--runs") == 0) {
+    runs = atoi(argv[first + 1]);
+    first += 2;
+  }
+  if (argc > first && strcmp(argv[first], "--agent") == 0) {
+    agent_only = true;
+    first++;
   }
   if (runs < 1 || runs > MAX_RUNS || first >= argc) {
-    fprintf(stderr, "usage: png_settings.exe [--runs 1..%d] FILE.bmp...\n", MAX_RUNS);
+    fprintf(stderr, "usage: png_settings.exe [--runs 1..%d] [--agent] FILE.bmp|FILE.png...\n",
+            MAX_RUNS);
     return 2;
   }
-  for (int i = first; i < argc && rc == 0; i++)
-    rc = one_file(argv[i], runs);
+  for (int i = first; i < argc && rc == 0; i++) {
+    size_t n = strlen(argv[i]);
+    bool png = n > 4 && _stricmp(argv[i] + n - 4, ".png") == 0;
+    rc = png ? decode_file(argv[i], runs) : one_file(argv[i], runs);
+  }
   return rc;
 }

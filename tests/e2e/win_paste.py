@@ -11,13 +11,15 @@ import zlib
 
 
 class WinPaste:
-    def __init__(self):
+    def __init__(self, fmt=None):
         probe = os.environ.get("VDA_PASTE_PROBE")
         if not probe or not os.path.exists(probe):
             raise SystemExit("VDA_PASTE_PROBE (tests/windows/paste_probe.exe) missing: build win64")
         self.start_t = self.end_t = None
         self.units = self.crc = None
-        self.p = subprocess.Popen(["wine", probe], stdout=subprocess.PIPE, text=True)
+        # fmt "dib": CF_DIB, and units are the block's bytes
+        self.p = subprocess.Popen(["wine", probe] + ([fmt] if fmt else []),
+                                  stdout=subprocess.PIPE, text=True)
         threading.Thread(target=self._read, daemon=True).start()
 
     def _read(self):

@@ -1,18 +1,22 @@
 /* paste_probe.exe - a Windows program pasting text, for the end-to-end
  * tests of pastes that must not freeze an application (issue: clipboard).
  *
- *   paste_probe.exe
+ *   paste_probe.exe [dib]
  *
- * Opens the clipboard and calls GetClipboardData(CF_UNICODETEXT), which
- * blocks while the owner (the agent) renders. Prints, with wall-clock times
- * in Unix seconds (comparable with the test's time.time()):
+ * Opens the clipboard and calls GetClipboardData(CF_UNICODETEXT), or
+ * CF_DIB with `dib`, which blocks while the owner (the agent) renders.
+ * Prints, with wall-clock times in Unix seconds (comparable with the test's
+ * time.time()):
  *   START t          just before GetClipboardData
  *   END t units crc  when it returned (units: UTF-16 units of text, 0: none;
- *                    crc: CRC-32 of those units as UTF-16LE bytes, as zlib's)
+ *                    crc: CRC-32 of those units as UTF-16LE bytes, as zlib's;
+ *                    with `dib`: the block's bytes and their CRC-32)
  * Why not xclip: an X program's paste also crosses Wine's X selection
  * bridge, which at times leaves an X requestor waiting after every Windows
  * render has returned; this measures what a Windows application sees. */
+#include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
 #include <wchar.h>
 #include <windows.h>
 
@@ -37,9 +41,10 @@ static double unix_now(void)
   return (double)(t.QuadPart - 116444736000000000ull) / 1e7; /* 100 ns since 1601 */
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
   int tries = 0;
+  bool dib = argc > 1 && strcmp(argv[1], "dib") == 0;
   while (!OpenClipboard(NULL)) {
     if (++tries == 200) { /* 2 s: someone holds it */
       fprintf(stderr, "paste_probe: OpenClipboard failed (error %lu)\n", GetLastError());
@@ -49,11 +54,12 @@ int main(void)
   }
   printf("START %.3f\n", unix_now());
   fflush(stdout);
-  HANDLE h = GetClipboardData(CF_UNICODETEXT);
+  HANDLE h = GetClipboardData(dib ? CF_DIB : CF_UNICODETEXT);
   double end = unix_now();
   const wchar_t *w = h ? GlobalLock(h) : NULL;
-  size_t units = w ? wcslen(w) : 0;
-  unsigned long crc = w ? crc32_of((const unsigned char *)w, units * sizeof(wchar_t)) : 0;
+  size_t units = !w ? 0 : dib ? GlobalSize(h) : wcslen(w);
+  unsigned long crc =
+      w ? crc32_of((const unsigned char *)w, dib ? units : units * sizeof(wchar_t)) : 0;
   if (w)
     GlobalUnlock(h);
   CloseClipboard();

@@ -48,11 +48,13 @@ bool vda_png_to_dib(const uint8_t *png, size_t len, size_t max_out, bool v5, uin
                     size_t *dib_len, bool *has_alpha, const char **why);
 
 /* Packed DIB (CF_DIB or CF_DIBV5 contents) -> PNG, 8 bits per sample, RGB,
- * or RGBA when the DIB carries meaningful alpha (see vda_dib_parse).
- * Encoded with vda_png_fast; when that PNG is at most 1/VDA_PNG_DENSE_RATIO
- * of the DIB (flat content: window chrome, text), again with
- * vda_png_dense, keeping the smaller. Why, with figures: docs/BENCHMARKS.md
- * ("PNG encoder settings", bench/png_bench.sh). */
+ * or RGBA when the DIB carries meaningful alpha (see vda_dib_parse), Up
+ * filter. The rows are cut in two slices deflated on two threads
+ * (clipboard_png_slices.c); each slice deflates a sample of its rows with
+ * vda_png_fast first and, when that is at most 1/VDA_PNG_DENSE_RATIO of
+ * their DIB bytes (flat content: window chrome, text), is encoded with
+ * vda_png_dense, else with vda_png_fast. Why, with figures:
+ * docs/BENCHMARKS.md ("PNG encoder settings", bench/png_bench.sh). */
 bool vda_dib_to_png(const uint8_t *dib, size_t len, size_t max_out, uint8_t **png, size_t *png_len,
                     const char **why);
 
@@ -125,6 +127,14 @@ bool vda_dib_parse(const uint8_t *dib, size_t len, size_t bits_off, size_t max_o
 /* Row y (0 = top) as 8-bit R, G, B, A (A = 0xFF unless v->has_alpha) into
  * out[0 .. 4 * width). */
 void vda_dib_row_rgba(const vda_dib_view *v, uint32_t y, uint8_t *out);
+
+/* The DIB's rows are already in PNG's order once B and R swap (what
+ * libpng's png_set_bgr does; an unused fourth byte is dropped): 24 bpp, or
+ * 32 bpp B G R A/X. Screenshots are, and then no row is converted. */
+bool vda_dib_rows_direct(const vda_dib_view *v);
+/* Row y as the PNG's samples: R G B, or R G B A when v->has_alpha, into
+ * out[0 .. 4 * width) (vda_dib_row_rgba, the A dropped without alpha). */
+void vda_dib_row_png(const vda_dib_view *v, uint32_t y, uint8_t *out);
 
 /* width, height within 1..VDA_IMAGE_MAX_DIM and width * height * 4 plus
  * extra bytes within max_out (all in 64-bit arithmetic). */

@@ -231,10 +231,18 @@ const vda_png_settings vda_png_libpng_defaults = {-1, -1, -1};
 const vda_png_settings vda_png_fast = {1, PNG_FILTER_UP, 3 /* Z_RLE */};
 const vda_png_settings vda_png_dense = {6, PNG_FILTER_UP, -1};
 
-/* The DIB's rows are already what libpng takes with png_set_bgr (and, for
- * an unused fourth byte, png_set_filler): B G R or B G R A/X in that byte
- * order. Screenshots are, and then no row is converted at all. */
-static bool rows_direct(const vda_dib_view *v)
+void vda_dib_row_png(const vda_dib_view *v, uint32_t y, uint8_t *out)
+{
+  vda_dib_row_rgba(v, y, out);
+  if (!v->has_alpha) /* RGBA -> RGB in place */
+    for (uint32_t x = 1; x < v->width; x++) {
+      out[3u * x] = out[4u * x];
+      out[3u * x + 1] = out[4u * x + 1];
+      out[3u * x + 2] = out[4u * x + 2];
+    }
+}
+
+bool vda_dib_rows_direct(const vda_dib_view *v)
 {
   if (v->bpp == 24)
     return true;
@@ -301,38 +309,10 @@ static bool enc_run(png_structp png, png_infop info, png_enc *e)
       png_write_row(png, v->bits + (size_t)sy * v->stride);
       continue;
     }
-    vda_dib_row_rgba(v, y, e->row);
-    if (!v->has_alpha) /* RGBA -> RGB in place */
-      for (uint32_t x = 1; x < v->width; x++) {
-        e->row[3u * x] = e->row[4u * x];
-        e->row[3u * x + 1] = e->row[4u * x + 1];
-        e->row[3u * x + 2] = e->row[4u * x + 2];
-      }
+    vda_dib_row_png(v, y, e->row);
     png_write_row(png, e->row);
   }
   png_write_end(png, info);
-  return true;
-}
-
-bool vda_dib_to_png(const uint8_t *dib, size_t len, size_t max_out, uint8_t **png, size_t *png_len,
-                    const char **why)
-{
-  uint8_t *dense = NULL;
-  size_t dense_len = 0;
-  const char *ignored;
-  if (!vda_dib_to_png_with(dib, len, max_out, &vda_png_fast, png, png_len, why))
-    return false;
-  /* flat content: the dense pass costs little there and gives a fraction of
-   * the size; a failure of it (memory) leaves the fast PNG, which is valid */
-  if (*png_len <= len / VDA_PNG_DENSE_RATIO &&
-      vda_dib_to_png_with(dib, len, max_out, &vda_png_dense, &dense, &dense_len, &ignored) &&
-      dense_len < *png_len) {
-    free(*png);
-    *png = dense;
-    *png_len = dense_len;
-    dense = NULL;
-  }
-  free(dense);
   return true;
 }
 
@@ -350,7 +330,7 @@ bool vda_dib_to_png_with(const uint8_t *dib, size_t len, size_t max_out,
   *png_len = 0;
   if (!vda_dib_parse(dib, len, 0, max_out, &v, &e.why))
     goto out;
-  e.direct = rows_direct(&v);
+  e.direct = vda_dib_rows_direct(&v);
   e.row = e.direct ? NULL : malloc((size_t)v.width * 4u);
   p = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, on_error, on_warning);
   info = p ? png_create_info_struct(p) : NULL;
