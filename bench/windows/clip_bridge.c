@@ -6,12 +6,13 @@
  *                                        clipboard (rendered at once; a .bmp
  *                                        as CF_DIB, a .png as "PNG"), then
  *                                        stays the owner for SECONDS (120)
- *   clip_bridge.exe offer FILE [SECONDS] UTF-8 FILE offered as CF_UNICODETEXT
- *                                        with delayed rendering: rendered from
+ *   clip_bridge.exe offer FILE [SECONDS] FILE offered as `put` sets it, with
+ *                                        delayed rendering: rendered from
  *                                        memory on WM_RENDERFORMAT, owner for
  *                                        at most SECONDS (120)
- *   clip_bridge.exe get                  times GetClipboardData(CF_UNICODETEXT)
- *                                        of what another program holds
+ *   clip_bridge.exe get [dib]            times GetClipboardData(CF_UNICODETEXT,
+ *                                        or CF_DIB) of what another program
+ *                                        holds
  *   clip_bridge.exe empty                empties the clipboard (so that `get`
  *                                        cannot find what `put` left)
  *
@@ -149,24 +150,28 @@ out:
   return rc;
 }
 
-/* offer: the text as UTF-16, and what WM_RENDERFORMAT does with it */
-static const WCHAR *offered;
-static int offered_units;
+/* offer: the block to render (put_data's, kept), and what WM_RENDERFORMAT
+ * does with it */
+static HGLOBAL offered;
+static UINT offered_format;
 
-static void render_text(void)
+static void render_offered(void)
 {
   LARGE_INTEGER f, t0, t1;
-  size_t bytes = ((size_t)offered_units + 1) * sizeof(WCHAR);
+  size_t bytes = GlobalSize(offered);
+  const void *src = GlobalLock(offered);
   QueryPerformanceFrequency(&f);
   QueryPerformanceCounter(&t0);
   /* no OpenClipboard: the program that asked has it open */
-  HGLOBAL g = GlobalAlloc(GMEM_MOVEABLE, bytes);
-  WCHAR *w = g ? GlobalLock(g) : NULL;
+  HGLOBAL g = src ? GlobalAlloc(GMEM_MOVEABLE, bytes) : NULL;
+  void *w = g ? GlobalLock(g) : NULL;
   if (w) {
-    memcpy(w, offered, bytes);
+    memcpy(w, src, bytes);
     GlobalUnlock(g);
   }
-  if (!w || !SetClipboardData(CF_UNICODETEXT, g)) {
+  if (src)
+    GlobalUnlock(offered);
+  if (!w || !SetClipboardData(offered_format, g)) {
     fail(w ? "SetClipboardData" : "GlobalAlloc");
     if (g)
       GlobalFree(g);
@@ -181,8 +186,8 @@ static LRESULT CALLBACK offer_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
 {
   switch (msg) {
   case WM_RENDERFORMAT:
-    if (wp == CF_UNICODETEXT)
-      render_text();
+    if (wp == offered_format)
+      render_offered();
     return 0;
   case WM_RENDERALLFORMATS:
     /* going away while the owner: nobody is waiting for the text, so the
@@ -198,29 +203,23 @@ static LRESULT CALLBACK offer_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
 static int offer(const char *path, DWORD seconds)
 {
   DWORD len = 0;
-  char *utf8 = read_file(path, &len);
-  WCHAR *text = NULL;
+  char *file = read_file(path, &len);
   HWND hwnd = NULL;
   WNDCLASSW wc = {.lpfnWndProc = offer_proc,
                   .hInstance = GetModuleHandleW(NULL),
                   .lpszClassName = L"clip_bridge_offer"};
   MSG m;
-  int units, rc = 1;
-  if (!utf8) {
+  int units = 0, rc = 1;
+  if (!file) {
     fprintf(stderr, "clip_bridge: cannot read %s\n", path);
     return 1;
   }
   /* converted once, up front: WM_RENDERFORMAT only copies it */
-  units = MultiByteToWideChar(CP_UTF8, 0, utf8, (int)len, NULL, 0);
-  text = units > 0 ? malloc(((size_t)units + 1) * sizeof(WCHAR)) : NULL;
-  if (!text) {
-    fprintf(stderr, "clip_bridge: cannot convert %s to UTF-16\n", path);
+  offered = put_data(path, file, len, &offered_format, &units);
+  if (!offered) {
+    fprintf(stderr, "clip_bridge: cannot convert %s for the clipboard\n", path);
     goto out;
   }
-  MultiByteToWideChar(CP_UTF8, 0, utf8, (int)len, text, units);
-  text[units] = 0;
-  offered = text;
-  offered_units = units;
   if (!RegisterClassW(&wc)) {
     rc = fail("RegisterClass");
     goto out;
@@ -238,7 +237,7 @@ static int offer(const char *path, DWORD seconds)
   EmptyClipboard();
   /* delayed rendering: NULL back is success unless an error is set */
   SetLastError(ERROR_SUCCESS);
-  if (!SetClipboardData(CF_UNICODETEXT, NULL) && GetLastError() != ERROR_SUCCESS) {
+  if (!SetClipboardData(offered_format, NULL) && GetLastError() != ERROR_SUCCESS) {
     rc = fail("SetClipboardData");
     CloseClipboard();
     goto out;
@@ -258,27 +257,29 @@ static int offer(const char *path, DWORD seconds)
 out:
   if (hwnd)
     DestroyWindow(hwnd);
-  free(text);
-  free(utf8);
+  if (offered)
+    GlobalFree(offered);
+  free(file);
   return rc;
 }
 
-static int get(void)
+/* units: of the text, or the DIB's bytes */
+static int get(bool dib)
 {
   LARGE_INTEGER f, t0, t1;
   QueryPerformanceFrequency(&f);
   QueryPerformanceCounter(&t0);
   if (!OpenClipboard(NULL))
     return fail("OpenClipboard");
-  HANDLE h = GetClipboardData(CF_UNICODETEXT);
+  HANDLE h = GetClipboardData(dib ? CF_DIB : CF_UNICODETEXT);
   const WCHAR *w = h ? GlobalLock(h) : NULL;
-  size_t units = w ? wcslen(w) : 0;
+  size_t units = !w ? 0 : dib ? GlobalSize(h) : wcslen(w);
   if (w)
     GlobalUnlock(h);
   CloseClipboard();
   QueryPerformanceCounter(&t1);
   if (!units) {
-    fprintf(stderr, "clip_bridge: no text on the clipboard\n");
+    fprintf(stderr, "clip_bridge: no %s on the clipboard\n", dib ? "DIB" : "text");
     return 1;
   }
   printf("%.3f %zu\n", (double)(t1.QuadPart - t0.QuadPart) / (double)f.QuadPart, units);
@@ -291,8 +292,8 @@ int main(int argc, char **argv)
     return put(argv[2], argc > 3 ? (DWORD)atoi(argv[3]) : 120u);
   if (argc >= 3 && strcmp(argv[1], "offer") == 0)
     return offer(argv[2], argc > 3 ? (DWORD)atoi(argv[3]) : 120u);
-  if (argc == 2 && strcmp(argv[1], "get") == 0)
-    return get();
+  if ((argc == 2 || argc == 3) && strcmp(argv[1], "get") == 0)
+    return get(argc == 3 && strcmp(argv[2], "dib") == 0);
   if (argc == 2 && strcmp(argv[1], "empty") == 0) {
     if (!OpenClipboard(NULL))
       return fail("OpenClipboard");
@@ -301,6 +302,6 @@ int main(int argc, char **argv)
     return 0;
   }
   fprintf(stderr,
-          "usage: clip_bridge.exe put FILE [SECONDS] | offer FILE [SECONDS] | get | empty\n");
+          "usage: clip_bridge.exe put FILE [SECONDS] | offer FILE [SECONDS] | get [dib] | empty\n");
   return 2;
 }
