@@ -77,6 +77,9 @@ bool vda_dib_to_png_with(const uint8_t *dib, size_t len, size_t max_out,
                          const vda_png_settings *settings, uint8_t **png, size_t *png_len,
                          const char **why);
 
+/* The 8 bytes every PNG starts with (read and written here). */
+extern const uint8_t vda_png_signature[8];
+
 /* Checks the PNG signature and IHDR (dimensions and limits as above) without
  * decoding: enough to vet the registered "PNG" format before sending it. */
 bool vda_png_probe(const uint8_t *png, size_t len, size_t max_out, uint32_t *width,

@@ -16,9 +16,14 @@ void vda_clip_payload_free(vda_clip_payload *p)
   *p = (vda_clip_payload){0};
 }
 
+bool vda_clip_payload_held(const vda_clip_payload *p)
+{
+  return p->bytes || p->text;
+}
+
 bool vda_clip_incoming_active(const vda_clip_incoming *in)
 {
-  return in->p.bytes || in->p.text;
+  return vda_clip_payload_held(&in->p);
 }
 
 void vda_clip_incoming_drop(vda_clip_incoming *in)

@@ -22,6 +22,8 @@ typedef struct vda_clip_payload {
   HGLOBAL text;   /* text: GMEM_MOVEABLE, UTF-16, NUL-terminated */
 } vda_clip_payload;
 
+/* Whether p holds data (bytes or text); an empty one means "nothing". */
+bool vda_clip_payload_held(const vda_clip_payload *p);
 void vda_clip_payload_free(vda_clip_payload *p);
 
 typedef struct vda_clip_incoming {

@@ -18,7 +18,7 @@
 #define PNG_CHUNK_MALLOC_MAX (8u << 20)
 #define PNG_CHUNK_CACHE_MAX 64u
 
-static const uint8_t png_signature[8] = {137, 80, 78, 71, 13, 10, 26, 10};
+const uint8_t vda_png_signature[8] = {137, 80, 78, 71, 13, 10, 26, 10};
 
 static uint32_t be32(const uint8_t *p)
 {
@@ -44,7 +44,7 @@ bool vda_png_probe(const uint8_t *png, size_t len, size_t max_out, uint32_t *wid
 {
   *width = *height = 0;
   /* Signature, then IHDR first: length 13, type, width, height... */
-  if (len < 8 || memcmp(png, png_signature, 8) != 0) {
+  if (len < 8 || memcmp(png, vda_png_signature, 8) != 0) {
     *why = "not a PNG (bad signature)";
     return false;
   }

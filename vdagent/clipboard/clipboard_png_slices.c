@@ -11,8 +11,6 @@
 #include <windows.h>
 #include <zlib.h>
 
-static const uint8_t png_signature[8] = {137, 80, 78, 71, 13, 10, 26, 10};
-
 /* libpng writes one zlib stream from one thread, and zlib alone (the
  * Huffman coding of every byte of a photo) then takes longer than the
  * clipboard may wait. The image is cut into horizontal slices instead, each
@@ -356,7 +354,7 @@ bool vda_dib_to_png(const uint8_t *dib, size_t len, size_t max_out, uint8_t **pn
   ihdr[9] = v.has_alpha ? 6u : 2u;    /* RGBA : RGB */
   ihdr[10] = ihdr[11] = ihdr[12] = 0; /* deflate, filter set 0, not interlaced */
   put32(trailer, (uint32_t)adler);
-  p = put_bytes(out, png_signature, 8);
+  p = put_bytes(out, vda_png_signature, 8);
   p = put_chunk(p, "IHDR", ihdr, sizeof ihdr, NULL, 0, NULL, 0);
   p = put_chunk(p, "sRGB", srgb, sizeof srgb, NULL, 0, NULL, 0);
   for (unsigned i = 0; i < n; i++)

@@ -283,7 +283,7 @@ static void render(vda_clipboard_win *c, UINT format)
              (unsigned long long)(GetTickCount64() - deadline.start_ms) / 1000);
     return;
   }
-  if (!data.bytes && !data.text) {
+  if (!vda_clip_payload_held(&data)) {
     LOG_INFO("clipboard: the client had no data of type %u", (unsigned)type);
     return;
   }
@@ -490,7 +490,7 @@ void vda_clipboard_win_data(vda_clipboard_win *c, uint8_t selection, vda_clip_pa
     fill_slot(c, p);
   run_action(c, &a);
   LeaveCriticalSection(&c->lock);
-  if (p->bytes || p->text) {
+  if (vda_clip_payload_held(p)) {
     LOG_WARN("clipboard: %zu bytes of type %u from the client dropped: %s", p->len,
              (unsigned)p->type, a.why);
     vda_clip_payload_free(p);
