@@ -22,6 +22,7 @@ bridge=${VDA_CLIP_BRIDGE:-$VDA_BUILD_DIR/bench/windows/clip_bridge.exe}
 export VDA_CLIP_BRIDGE=$bridge
 E2E_WITH_X=1 e2e_setup
 w=$RIG_TMP/bench
+zw="Z:${w//\//\\}" # the same directory as Wine sees it
 mkdir -p "$w"
 "${py[@]}" gen "$w"
 e2e_install_service
@@ -127,7 +128,6 @@ e2e_stop_service
 # the decoding inside the client -> guest image cases.
 pngs=${VDA_PNG_SETTINGS:-$VDA_BUILD_DIR/bench/windows/png_settings.exe}
 [ -f "$pngs" ] || e2e_fail "$pngs missing: build the win64 tree"
-zw="Z:${w//\//\\}"
 wine "$pngs" --runs "$RUNS" --agent "$zw\\shot.bmp" "$zw\\detail.bmp" "$zw\\shot.png" "$zw\\detail.png" \
   </dev/null >"$RIG_TMP/png-agent.jsonl" 2>>"$RIG_TMP/client.log" || e2e_fail "png_settings.exe --agent failed"
 PNG_AGENT=$(tr -d '\r' <"$RIG_TMP/png-agent.jsonl")
@@ -164,6 +164,20 @@ for r in $(seq "$RUNS"); do
   done
 done
 
+# bridge_start MODE FILE OUT: `clip_bridge.exe MODE FILE` (put or offer, of a
+# file in $w) in the background, its output into OUT, once it printed READY;
+# BRIDGE_PID. bridge_stop: ends it and empties the clipboard it left.
+bridge_start() {
+  wine "$bridge" "$1" "$zw\\$2" 300 </dev/null >"$3" 2>>"$RIG_TMP/client.log" &
+  BRIDGE_PID=$!
+  rig_track "$BRIDGE_PID" "clip_bridge $1"
+  rig_wait_for "grep -q READY '$3'" 120 "clip_bridge $1" || e2e_fail "clip_bridge $1 $2 failed"
+}
+bridge_stop() {
+  rig_kill_pid "$BRIDGE_PID"
+  wine "$bridge" empty </dev/null 2>>"$RIG_TMP/client.log" || e2e_fail "clip_bridge empty failed"
+}
+
 # Wine's own clipboard bridge to X, with no agent (bench/windows/clip_bridge.c):
 # the part of the X-program text cases that the null-agent floor does not cross.
 now_ns() { date +%s%N; }
@@ -171,18 +185,14 @@ for r in $(seq "$RUNS"); do
   for c in "t20 text20" "t100 text100"; do
     set -- $c
     bout=$RIG_TMP/bridge-$1-$r.out
-    wine "$bridge" put "Z:${w//\//\\}\\$2" 300 >"$bout" 2>>"$RIG_TMP/client.log" &
-    bpid=$!
-    rig_track "$bpid" clip_bridge
-    rig_wait_for "grep -q READY '$bout'" 120 "clip_bridge put" || e2e_fail "clip_bridge put failed"
+    bridge_start put "$2" "$bout"
     # explorer.exe takes the X selection (not timed: the agent's case starts with its grab)
     rig_wait_for "xclip -o -selection clipboard -t TARGETS 2>/dev/null | grep -q UTF8_STRING" 20 \
       "Wine's X selection" || e2e_fail "bridge: Wine never offered the text to X"
     t0=$(now_ns)
     n=$(xclip -o -selection clipboard -t UTF8_STRING | wc -c)
     t1=$(now_ns)
-    rig_kill_pid "$bpid"
-    wine "$bridge" empty 2>>"$RIG_TMP/client.log" || e2e_fail "clip_bridge empty failed"
+    bridge_stop
     [ "$n" -ge "$(stat -c %s "$w/$2")" ] || e2e_fail "bridge: xclip -o got $n bytes of $2"
     add "bridge_c2g_$1" "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')"
     add "bridge_set_$1" "$(awk '/^READY/ { sub(/\r$/, ""); print $3 }' "$bout")" # Wine: CRLF
@@ -214,15 +224,11 @@ for r in $(seq "$RUNS"); do
     set -- $c
     oout=$RIG_TMP/offer-$1-$r.out
     pout=$RIG_TMP/paste-$1-$r.out
-    wine "$bridge" offer "Z:${w//\//\\}\\$2" 300 </dev/null >"$oout" 2>>"$RIG_TMP/client.log" &
-    opid=$!
-    rig_track "$opid" "clip_bridge offer"
-    rig_wait_for "grep -q READY '$oout'" 120 "clip_bridge offer" || e2e_fail "clip_bridge offer failed"
+    bridge_start offer "$2" "$oout"
     wine "$VDA_PASTE_PROBE" ${3:-} </dev/null >"$pout" 2>>"$RIG_TMP/client.log" || e2e_fail "paste_probe failed"
     rig_wait_for "grep -q RENDER '$oout'" 20 "clip_bridge offer's render" \
       || e2e_fail "wine floor: clip_bridge offer never rendered $2"
-    rig_kill_pid "$opid"
-    wine "$bridge" empty </dev/null 2>>"$RIG_TMP/client.log" || e2e_fail "clip_bridge empty failed"
+    bridge_stop
     units=$(tr -d '\r' <"$oout" | awk '$1 == "READY" { print $2 }')
     read -r start end got <<<"$(tr -d '\r' <"$pout" | awk '$1 == "START" { s = $2 } $1 == "END" { print s, $2, $3 }')"
     [ -n "$start" ] && [ "${got:-0}" -gt 0 ] && [ "$got" = "$units" ] \
@@ -232,13 +238,9 @@ for r in $(seq "$RUNS"); do
 
     bout=$RIG_TMP/wput-$1-$r.out
     gout=$RIG_TMP/wget-$1-$r.out
-    wine "$bridge" put "Z:${w//\//\\}\\$2" 300 </dev/null >"$bout" 2>>"$RIG_TMP/client.log" &
-    bpid=$!
-    rig_track "$bpid" "clip_bridge put"
-    rig_wait_for "grep -q READY '$bout'" 120 "clip_bridge put" || e2e_fail "clip_bridge put failed"
+    bridge_start put "$2" "$bout"
     wine "$bridge" get ${3:-} </dev/null >"$gout" 2>>"$RIG_TMP/client.log" || e2e_fail "clip_bridge get failed"
-    rig_kill_pid "$bpid"
-    wine "$bridge" empty </dev/null 2>>"$RIG_TMP/client.log" || e2e_fail "clip_bridge empty failed"
+    bridge_stop
     units=$(tr -d '\r' <"$bout" | awk '$1 == "READY" { print $2 }')
     read -r secs got <<<"$(tr -d '\r' <"$gout")"
     [ "${got:-0}" -gt 0 ] && [ "$got" = "$units" ] \
