@@ -10,9 +10,10 @@
 /* Bodies up to this size go as one MESSAGE frame. */
 #define SMALL_MAX (VDA_IPC_MAX_PAYLOAD - 4)
 /* Size of each DATA piece of a large message, and how much of it may wait
- * on the pipe before the pump stops and lets the service drain it. */
+ * on the pipe before the pump stops and lets the service drain it: one
+ * whole gathered write waiting behind the one in flight. */
 #define PIECE (64u * 1024u)
-#define PIPE_HIGH (512u * 1024u)
+#define PIPE_HIGH (2u * VDA_IPC_LINK_IO_SIZE)
 
 typedef struct item {
   uint32_t vd_type;

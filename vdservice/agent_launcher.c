@@ -4,12 +4,13 @@
 #include <sddl.h>
 #include <stdio.h>
 
+#include "ipc_link.h"
 #include "log.h"
 #include "winerror_text.h"
 
 /* SYSTEM only, protected from inheritance of other ACEs. */
 #define PIPE_SDDL L"D:P(A;;GA;;;SY)"
-#define PIPE_BUFFER (64 * 1024)
+#define PIPE_BUFFER VDA_IPC_LINK_IO_SIZE
 
 static DWORD random_pipe_name(WCHAR *out, size_t cap)
 {

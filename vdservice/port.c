@@ -102,7 +102,8 @@ void vds_port_close(vds_port *p, const char *why)
   if (!p->stream)
     return;
   vda_stream_stats st = vda_stream_get_stats(p->stream);
-  LOG_INFO("closing port: %s (%llu reads took %llu bytes)", why, st.reads, st.read_bytes);
+  LOG_INFO("closing port: %s (%llu reads took %llu bytes, %llu writes gave %llu)", why, st.reads,
+           st.read_bytes, st.writes, st.written_bytes);
   vda_stream_close(p->stream);
   p->stream = NULL;
   p->reading = false;

@@ -17,6 +17,11 @@
 #define VDS_QUEUE_LIMIT (4u * 1024u * 1024u)
 #define VDS_QUEUE_HIGH (1024u * 1024u)
 #define VDS_QUEUE_LOW (256u * 1024u)
+/* One pipe read's frames land in the port queue after the pause mark (see
+ * on_agent_frame), each 2 KiB chunk with its header: twice the read leaves
+ * room for that and for what the service sends of its own. */
+_Static_assert(VDS_QUEUE_HIGH + 2u * VDA_IPC_LINK_IO_SIZE <= VDS_QUEUE_LIMIT,
+               "a pipe read past the pause mark must fit in the port queue");
 
 typedef struct vds_service {
   vds_port port;
@@ -167,7 +172,15 @@ static void on_agent_gone(void *ctx, const char *why)
 
 static void on_agent_frame(void *ctx, uint32_t type, const uint8_t *payload, size_t size)
 {
-  vds_mux_on_agent_frame(&((vds_service *)ctx)->mux, type, payload, size);
+  vds_service *s = ctx;
+  vds_mux_on_agent_frame(&s->mux, type, payload, size);
+  /* Paused here, between frames, the link starts no next read after this
+   * one: the port queue then stays within VDS_QUEUE_HIGH plus the rest of one
+   * pipe read, well under VDS_QUEUE_LIMIT. Deciding after the read's frames
+   * were all delivered would leave one more read in flight, a second read's
+   * worth over the mark. */
+  if (vds_port_queued(&s->port) > VDS_QUEUE_HIGH)
+    vds_agent_pause(&s->agent, true);
 }
 
 static const vds_agent_events agent_events = {
@@ -233,11 +246,10 @@ static void handle_port_write(vds_service *s)
 
 static void handle_link_read(vds_service *s)
 {
+  /* An agent producing faster than the host drains is paused as its
+   * frames arrive (on_agent_frame). */
   vds_agent_on_read(&s->agent);
   vds_port_close_if_broken(&s->port);
-  /* The agent is producing faster than the host drains: stop reading it. */
-  if (vds_port_queued(&s->port) > VDS_QUEUE_HIGH)
-    vds_agent_pause(&s->agent, true);
 }
 
 static void handle_link_write(vds_service *s)

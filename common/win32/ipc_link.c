@@ -11,7 +11,7 @@ static DWORD start_read(vda_ipc_link *l)
   /* A byte-mode pipe completes a read with what has arrived, so a whole
    * buffer takes every frame waiting (the decoder splits them) in one read
    * instead of two reads per frame. */
-  err = vda_stream_read_start(l->stream, VDA_STREAM_READ_MAX);
+  err = vda_stream_read_start(l->stream, VDA_IPC_LINK_IO_SIZE);
   /* Resuming while the last read is still out is fine: it continues. */
   return err == ERROR_IO_PENDING ? ERROR_SUCCESS : err;
 }
@@ -27,6 +27,8 @@ DWORD vda_ipc_link_open(vda_ipc_link *l, HANDLE pipe, size_t queue_limit, vda_ip
     return ERROR_NOT_ENOUGH_MEMORY;
   }
   err = vda_stream_wrap(pipe, queue_limit, &l->stream);
+  if (err == ERROR_SUCCESS)
+    err = vda_stream_set_io_size(l->stream, VDA_IPC_LINK_IO_SIZE);
   if (err == ERROR_SUCCESS)
     err = start_read(l);
   if (err != ERROR_SUCCESS)

@@ -11,6 +11,10 @@
 #include "vda_caps.h"
 #include "vda_ipc.h"
 
+/* The pipe's reads, gathered writes and buffers (the service creates it with
+ * this much buffer each way): see vda_stream_set_io_size for why 1 MiB. */
+#define VDA_IPC_LINK_IO_SIZE (1024u * 1024u)
+
 typedef struct vda_ipc_link {
   vda_stream *stream;
   vda_ipc_decoder dec;

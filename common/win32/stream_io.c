@@ -11,18 +11,18 @@ typedef struct write_buf {
   unsigned char data[];
 } write_buf;
 
-/* What waits behind a write in flight is gathered into buffers of this
- * size, so a peer that is slow to drain gets one WriteFile per 64 KiB
- * instead of one per chunk (the port's framer emits 2 KiB chunks; under
- * Wine each WriteFile is several wineserver round trips). */
-#define WRITE_COALESCE (64u * 1024u)
-
 struct vda_stream {
   HANDLE handle;
   OVERLAPPED rd;
   bool rd_pending;
   size_t rd_len;
-  unsigned char rd_buf[VDA_STREAM_READ_MAX];
+  unsigned char *rd_buf;
+  /* The largest read, and the size of the buffers that what waits behind a
+   * write in flight is gathered into: a peer that is slow to drain gets one
+   * WriteFile per buffer instead of one per chunk (the port's framer emits
+   * 2 KiB chunks; under Wine each WriteFile is several wineserver round
+   * trips). */
+  size_t io_size;
 
   OVERLAPPED wr;
   bool wr_pending;
@@ -47,6 +47,12 @@ DWORD vda_stream_wrap(HANDLE handle, size_t queue_limit, vda_stream **out)
   }
   s->limit = queue_limit;
   s->handle = handle;
+  s->io_size = VDA_STREAM_READ_MAX;
+  s->rd_buf = malloc(s->io_size);
+  if (!s->rd_buf) {
+    err = ERROR_NOT_ENOUGH_MEMORY;
+    goto fail;
+  }
   /* Manual-reset events: each stays signalled until its owner collects the
    * result, so a loop that handles one event at a time loses nothing. */
   s->rd.hEvent = CreateEventW(NULL, TRUE, FALSE, NULL);
@@ -103,14 +109,36 @@ void vda_stream_close(vda_stream *s)
     CloseHandle(s->rd.hEvent);
   if (s->wr.hEvent)
     CloseHandle(s->wr.hEvent);
+  free(s->rd_buf);
   free(s);
+}
+
+DWORD vda_stream_set_io_size(vda_stream *s, size_t io_size)
+{
+  unsigned char *buf;
+  if (io_size < VDA_STREAM_READ_MAX || io_size > VDA_STREAM_IO_SIZE_MAX)
+    return ERROR_INVALID_PARAMETER;
+  if (s->rd_pending)
+    return ERROR_IO_PENDING; /* the read in flight owns the buffer */
+  buf = malloc(io_size);
+  if (!buf)
+    return ERROR_NOT_ENOUGH_MEMORY;
+  free(s->rd_buf);
+  s->rd_buf = buf;
+  s->io_size = io_size;
+  return ERROR_SUCCESS;
+}
+
+size_t vda_stream_read_max(const vda_stream *s)
+{
+  return s->io_size;
 }
 
 DWORD vda_stream_read_start(vda_stream *s, size_t len)
 {
   if (s->rd_pending)
     return ERROR_IO_PENDING;
-  if (len == 0 || len > sizeof(s->rd_buf))
+  if (len == 0 || len > s->io_size)
     return ERROR_INVALID_PARAMETER;
   /* ReadFile resets the event itself when it starts the I/O. */
   s->rd_len = len;
@@ -234,7 +262,7 @@ bool vda_stream_write2(vda_stream *s, const void *a, size_t alen, const void *b,
   if (!w || w->cap - w->len < len) {
     /* Nothing waits: this goes out at once, as it is. Otherwise leave room
      * for what follows it. */
-    size_t cap = s->head && len < WRITE_COALESCE ? WRITE_COALESCE : len;
+    size_t cap = s->head && len < s->io_size ? s->io_size : len;
     w = malloc(sizeof(*w) + cap);
     if (!w)
       return false;
@@ -288,6 +316,7 @@ DWORD vda_stream_write_continue(vda_stream *s)
     s->wr_pending = false;
     b->off += n;
     s->queued -= n;
+    s->stats.written_bytes += n;
     if (b->off == b->len) {
       s->head = b->next;
       if (!s->head)

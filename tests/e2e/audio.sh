@@ -43,8 +43,7 @@ rig_wait_for 'pactl info >/dev/null 2>&1' 20 "PulseAudio to answer" \
 
 e2e_setup --audio 32768,65535:mute
 RIG_EXTRA_LOGS="$RIG_EXTRA_LOGS $RIG_TMP/pulseaudio.log"
-wine reg add 'HKLM\SOFTWARE\SPICE Agent' /v LogLevel /t REG_SZ /d debug /f \
-  >>"$RIG_TMP/service-install.log" 2>&1 || e2e_fail "cannot set LogLevel"
+e2e_reg add 'HKLM\SOFTWARE\SPICE Agent' /v LogLevel /t REG_SZ /d debug /f
 e2e_install_service
 rig_wait_agent attached 60 || e2e_fail "the service never opened the port"
 alog="$E2E_LOG_DIR/vdagent.log"
@@ -153,8 +152,7 @@ fi
 # --- AudioVolumeSync = 0 -----------------------------------------------------------
 e2e_stop_service || e2e_fail "net stop spice-agent failed"
 rig_wait_agent detached 10 || e2e_fail "port still open after the service stopped"
-wine reg add 'HKLM\SOFTWARE\SPICE Agent' /v AudioVolumeSync /t REG_DWORD /d 0 /f \
-  >>"$RIG_TMP/service-install.log" 2>&1 || e2e_fail "cannot set AudioVolumeSync"
+e2e_reg add 'HKLM\SOFTWARE\SPICE Agent' /v AudioVolumeSync /t REG_DWORD /d 0 /f
 timeout 60 wine net start spice-agent >>"$RIG_TMP/service-install.log" 2>&1 \
   || e2e_fail "net start spice-agent failed"
 rig_wait_agent attached 60 || e2e_fail "the service never reopened the port"

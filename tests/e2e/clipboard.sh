@@ -84,8 +84,7 @@ ms=$(( ($(date +%s%N) - start) / 1000000 ))
 e2e_pass "agent exit while owning the clipboard: emptied, a paste returns nothing in $ms ms"
 
 # --- policy -------------------------------------------------------------------
-wine reg add 'HKLM\SOFTWARE\SPICE Agent' /v ClipboardEnabled /t REG_DWORD /d 0 /f \
-  >>"$RIG_TMP/service-install.log" 2>&1
+e2e_reg add 'HKLM\SOFTWARE\SPICE Agent' /v ClipboardEnabled /t REG_DWORD /d 0 /f
 e2e_install_service
 rig_wait_agent attached 60 || e2e_fail "the service never opened the port"
 out=$(rig_client caps) || e2e_fail "client: $out"

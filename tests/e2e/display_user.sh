@@ -23,8 +23,7 @@ send() { # send SIZE EXPECT(true|false)
   [ "$success" = "$2" ] || e2e_fail "$1: REPLY success=$success, expected $2: $out"
 }
 follow() {
-  wine reg add 'HKCU\Software\SPICE Agent' /v FollowClientWindow /t REG_DWORD /d "$1" /f \
-    >>"$RIG_TMP/service-install.log" 2>&1 || e2e_fail "reg add FollowClientWindow=$1 failed"
+  e2e_reg add 'HKCU\Software\SPICE Agent' /v FollowClientWindow /t REG_DWORD /d "$1" /f
 }
 
 send 1287x803 true

@@ -120,8 +120,7 @@ mkdir -p "$small"
 mount -t tmpfs -o size=96m tmpfs "$small" || e2e_fail "cannot mount a small tmpfs (needs root)"
 E2E_CLEANUP_MOUNTS="$small"
 ln -sfn "$small" "$WINEPREFIX/dosdevices/s:"
-wine reg add 'HKLM\SOFTWARE\SPICE Agent' /v DownloadFolder /t REG_SZ /d 'S:\' /f \
-  >>"$RIG_TMP/service-install.log" 2>&1
+e2e_reg add 'HKLM\SOFTWARE\SPICE Agent' /v DownloadFolder /t REG_SZ /d 'S:\' /f
 e2e_stop_service
 e2e_install_service
 rig_wait_agent attached 60 || e2e_fail "no agent after the restart"
@@ -132,11 +131,10 @@ echo "$out"
 out=$(py drop "$small" "$cases/size-65537.bin") || { echo "$out"; e2e_fail "a small file onto the small disk"; }
 e2e_pass "48 MiB onto a 96 MiB drive (64 MiB reserve): NOT_ENOUGH_SPACE, nothing left; a small file still fits"
 umount "$small" && E2E_CLEANUP_MOUNTS=
-wine reg delete 'HKLM\SOFTWARE\SPICE Agent' /v DownloadFolder /f >>"$RIG_TMP/service-install.log" 2>&1
+e2e_reg delete 'HKLM\SOFTWARE\SPICE Agent' /v DownloadFolder /f
 
 # --- policy ---------------------------------------------------------------------
-wine reg add 'HKLM\SOFTWARE\SPICE Agent' /v FileTransferEnabled /t REG_DWORD /d 0 /f \
-  >>"$RIG_TMP/service-install.log" 2>&1
+e2e_reg add 'HKLM\SOFTWARE\SPICE Agent' /v FileTransferEnabled /t REG_DWORD /d 0 /f
 e2e_stop_service
 e2e_install_service
 rig_wait_agent attached 60 || e2e_fail "no agent after the restart"

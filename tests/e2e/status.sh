@@ -97,10 +97,9 @@ e2e_pass "client connected: exit 0, capabilities by name"
 # --- settings and their source ------------------------------------------------
 has "MaxClipboard"
 grep -qE '^    MaxClipboard +100 MiB +default$' <<<"$ST_OUT" || e2e_fail "MaxClipboard not default"
-reg() { wine reg "$@" >>"$RIG_TMP/service-install.log" 2>&1 || e2e_fail "reg $*"; }
-reg add 'HKLM\SOFTWARE\SPICE Agent' /v MaxClipboard /t REG_DWORD /d 50 /f
-reg add 'HKLM\SOFTWARE\Policies\SPICE Agent' /v FileTransferEnabled /t REG_DWORD /d 0 /f
-reg add 'HKLM\SOFTWARE\SPICE Agent' /v ClipboardEnabled /t REG_SZ /d yes /f
+e2e_reg add 'HKLM\SOFTWARE\SPICE Agent' /v MaxClipboard /t REG_DWORD /d 50 /f
+e2e_reg add 'HKLM\SOFTWARE\Policies\SPICE Agent' /v FileTransferEnabled /t REG_DWORD /d 0 /f
+e2e_reg add 'HKLM\SOFTWARE\SPICE Agent' /v ClipboardEnabled /t REG_SZ /d yes /f
 status settings
 grep -qE '^    MaxClipboard +50 MiB +registry$' <<<"$ST_OUT" \
   || e2e_fail "MaxClipboard not 50 MiB from the registry:"$'\n'"$ST_OUT"
