@@ -233,10 +233,11 @@ for r in $(seq "$RUNS"); do
     xpid=$!
     rig_track "$xpid" xclip
     # Wine sees the new X owner (not timed: a try before that finds no text)
-    out=""
+    # (into a file, not $(...): a Wine process may leave a daemon on a pipe)
+    out="" gout=$RIG_TMP/xget-$1-$r.out
     for try in $(seq 20); do
       sleep 0.5
-      out=$(wine "$bridge" get 2>>"$RIG_TMP/client.log") && break
+      wine "$bridge" get </dev/null >"$gout" 2>>"$RIG_TMP/client.log" && out=$(tr -d '\r' <"$gout") && break
       out=""
     done
     [ -n "$out" ] || e2e_fail "clip_bridge get found no text in 20 tries"
