@@ -137,6 +137,13 @@ keep_peak agent_peak "$agent_pid"
 keep_peak svc_peak "$svc_pid"
 agent_hwm=$agent_peak svc_hwm=$svc_peak
 e2e_stop_service
+# The service's own count of its port I/O over every agent case, logged as it
+# closes the port: "READS READ_BYTES WRITES WRITTEN_BYTES".
+PORT_IO=$(grep -E 'closing port: service stopping \([0-9]+ reads took [0-9]+ bytes, [0-9]+ writes gave [0-9]+\)' \
+  "$E2E_LOG_DIR/vdservice.log" | tail -n 1 \
+  | sed -E 's/.*\(([0-9]+) reads took ([0-9]+) bytes, ([0-9]+) writes gave ([0-9]+)\).*/\1 \2 \3 \4/')
+[ -n "$PORT_IO" ] || e2e_fail "the service did not log its port I/O when it stopped"
+export PORT_IO
 
 # The agent's own encoder and decoder on the same images in the same run
 # (bench/windows/png_settings.exe --agent): the encoding inside the DIB cases,
@@ -410,6 +417,7 @@ for key in ("img", "det"):
                      t["c2g_w" + key], t["null_c2g_" + key], d["decode_seconds"],
                      floor, floor / t["c2g_w" + key], "met" if floor / t["c2g_w" + key] >= 1 / 1.5 else "not met",
                      t["wine_c2g_" + key], fmt(runs["wine_c2g_" + key]), wfloor, wfloor / t["c2g_w" + key]))
+port_io = [int(x) for x in os.environ["PORT_IO"].split()]
 ahwm, shwm = int(os.environ["agent_hwm"]) / 1024, int(os.environ["svc_hwm"]) / 1024
 mem = {k: int(v) / 1024 for k, v in (l.split("=") for l in os.environ["BENCH_MEM"].split())}  # MiB
 mib100 = sizes["t100"] / 2**20
@@ -451,13 +459,18 @@ lines += ["", "Where the Windows-program text cases' time goes beyond the null a
           "`clip_bridge.exe get` of the text `put` set).",
           "- Wine's pipe: `pipe_floor.exe` (bench/windows/pipe_floor.c), the service <-> agent named pipe alone "
           "between two Wine processes, created and used as the two use it (byte mode, overlapped, 64 KiB DATA "
-          "frames gathered into 1 MiB writes, 1 MiB reads), nothing else on the path. Our agent's pieces cross it "
+          "frames; towards the service gathered into 1 MiB writes and read in 1 MiB reads, towards the agent "
+          "64 KiB each), nothing else on the path. Our agent's pieces cross it "
           "while the port moves earlier ones, so it overlaps the port rather than adding to it.",
           "- Wine's port plus Wine's clipboard is the least any Windows agent pays here; what our agent takes "
           "beyond it is its own (the service, the pipe, the agent's work).",
           "- Guest -> client, the agent's time is split at its first byte: before it, the agent reads and converts "
           "the text (its log's \"read and converted in N ms\", against Wine's clipboard alone); after it, the "
-          "pieces cross the pipe and the service writes the port (against Wine's port alone).", ""]
+          "pieces cross the pipe and the service writes the port (against Wine's port alone).",
+          "- The service's port I/O over all the agent's cases, from its own count: %d reads took %.0f MiB "
+          "(%.1f KiB each), %d writes gave %.0f MiB (%.1f KiB each; the port floor writes 64 KiB)." % (
+              port_io[0], port_io[1] / 2**20, port_io[1] / max(port_io[0], 1) / 1024, port_io[2],
+              port_io[3] / 2**20, port_io[3] / max(port_io[2], 1) / 1024), ""]
 for key in ("t20", "t100"):
     for d, label in (("c2g", "client -> guest"), ("g2c", "guest -> client")):
         a, n = "%s_%s" % (d, win[key]), "null_%s_%s" % (d, key)
@@ -494,9 +507,10 @@ lines += ["", "Reading (the goals that these figures leave unmet, and why):", ""
           "- Guest -> client, 100 MiB: reading and converting take %.2f s against Wine's clipboard alone at %.2f s "
           "(the conversion of 100 MiB is about 0.15-0.2 s of it, the rest GetClipboardData); sending takes %.2f s "
           "against Wine's port alone at %.2f s. What the port floor does not do is cross the pipe (%.2f s alone, "
-          "overlapped with the port) and frame the text as it goes; the busiest process on the path over the "
-          "case, %s, used %.0f%% of one core (below), so the time is the hand-offs between the processes, not "
-          "any one's work. On Windows the pipe is a kernel copy, not two wineserver requests per operation." % (
+          "overlapped with the port) and frame the text as it goes; its port writes are as large as the floor's "
+          "(above), and the busiest process on the path over the case, %s, used %.0f%% of one core (below), so "
+          "the time is the hand-offs between the processes that share wineserver and the two cores, not any "
+          "one's work. On Windows the pipe is a kernel copy, not two wineserver requests per operation." % (
               t["read_t100"], t["wine_g2c_t100"], t["g2c_w100"] - t["read_t100"], t["port_g2c_t100"],
               t["pipe_g2c_t100"], busiest[0], 100 * busiest[1] / runs["g2c_w100"][0]),
           "- Memory: the Windows clipboard holds text as UTF-16, %.2f MiB per MiB of this text (2 for ASCII), in the "

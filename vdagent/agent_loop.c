@@ -267,7 +267,8 @@ int vda_agent_loop_run(HANDLE pipe, bool hang)
     CloseHandle(pipe);
     return 1;
   }
-  err = vda_ipc_link_open(&a.link, pipe, AGENT_QUEUE_LIMIT, on_frame, &a);
+  err = vda_ipc_link_open(&a.link, pipe, AGENT_QUEUE_LIMIT, VDA_IPC_TO_AGENT_IO,
+                          VDA_IPC_TO_SERVICE_IO, on_frame, &a);
   if (err != ERROR_SUCCESS) {
     LOG_ERROR("cannot use the service pipe: %s", vda_win_strerror(err));
     agent_stop(&a);

@@ -13,7 +13,7 @@
  * on the pipe before the pump stops and lets the service drain it: one
  * whole gathered write waiting behind the one in flight. */
 #define PIECE (64u * 1024u)
-#define PIPE_HIGH (2u * VDA_IPC_LINK_IO_SIZE)
+#define PIPE_HIGH (2u * VDA_IPC_TO_SERVICE_IO)
 
 typedef struct item {
   uint32_t vd_type;

@@ -120,7 +120,8 @@ void vds_agent_launch_now(vds_agent *a)
   a->ping_seq = 0;
   vds_heartbeat_init(&a->hb, VDS_PING_INTERVAL_MS, VDS_HANG_TIMEOUT_MS, GetTickCount64());
   /* The link owns the pipe from here on. */
-  err = vda_ipc_link_open(&a->link, a->proc.pipe, a->queue_limit, on_frame, a);
+  err = vda_ipc_link_open(&a->link, a->proc.pipe, a->queue_limit, VDA_IPC_TO_SERVICE_IO,
+                          VDA_IPC_TO_AGENT_IO, on_frame, a);
   a->proc.pipe = NULL;
   if (err != ERROR_SUCCESS) {
     LOG_ERROR("cannot read the agent pipe: %s", vda_win_strerror(err));

@@ -10,7 +10,6 @@
 
 /* SYSTEM only, protected from inheritance of other ACEs. */
 #define PIPE_SDDL L"D:P(A;;GA;;;SY)"
-#define PIPE_BUFFER VDA_IPC_LINK_IO_SIZE
 
 static DWORD random_pipe_name(WCHAR *out, size_t cap)
 {
@@ -45,8 +44,8 @@ static DWORD make_pipe(vds_agent_proc *p, HANDLE *client)
   sa.bInheritHandle = FALSE;
   p->pipe = CreateNamedPipeW(
       p->pipe_name, PIPE_ACCESS_DUPLEX | FILE_FLAG_OVERLAPPED | FILE_FLAG_FIRST_PIPE_INSTANCE,
-      PIPE_TYPE_BYTE | PIPE_READMODE_BYTE | PIPE_WAIT | PIPE_REJECT_REMOTE_CLIENTS, 1, PIPE_BUFFER,
-      PIPE_BUFFER, 0, &sa);
+      PIPE_TYPE_BYTE | PIPE_READMODE_BYTE | PIPE_WAIT | PIPE_REJECT_REMOTE_CLIENTS, 1,
+      VDA_IPC_TO_AGENT_IO /* out: to the agent */, VDA_IPC_TO_SERVICE_IO /* in */, 0, &sa);
   if (p->pipe == INVALID_HANDLE_VALUE) {
     err = GetLastError();
     p->pipe = NULL;

@@ -20,7 +20,7 @@
 /* One pipe read's frames land in the port queue after the pause mark (see
  * on_agent_frame), each 2 KiB chunk with its header: twice the read leaves
  * room for that and for what the service sends of its own. */
-_Static_assert(VDS_QUEUE_HIGH + 2u * VDA_IPC_LINK_IO_SIZE <= VDS_QUEUE_LIMIT,
+_Static_assert(VDS_QUEUE_HIGH + 2u * VDA_IPC_TO_SERVICE_IO <= VDS_QUEUE_LIMIT,
                "a pipe read past the pause mark must fit in the port queue");
 
 typedef struct vds_service {

@@ -3,14 +3,14 @@
  * under Wine every pipe read and write is a wineserver request, so what the
  * pipe costs is measured here apart from everything else.
  *
- * The parent creates the pipe as vdservice does (byte mode, overlapped, the
- * link's I/O size of buffer each way) and starts itself again as the child,
- * which opens the other end as vdagent does. One side writes COUNT MiB as
- * 64 KiB DATA frames (an 8-byte header and 64 KiB, as the mux and the outbox
- * cut them), gathered into writes of up to the I/O size with one overlapped
- * write in flight, as vda_stream writes to a reader that lags; the other
- * reads with overlapped reads of the I/O size, as the link reads. Nothing
- * else is done with the bytes.
+ * The parent creates the pipe as vdservice does (byte mode, overlapped, each
+ * direction's I/O size of buffer, ipc_link.h) and starts itself again as the
+ * child, which opens the other end as vdagent does. One side writes COUNT
+ * MiB as 64 KiB DATA frames (an 8-byte header and 64 KiB, as the mux and the
+ * outbox cut them), gathered into writes of up to the direction's I/O size
+ * with one overlapped write in flight, as vda_stream writes to a reader that
+ * lags; the other reads with overlapped reads of that size, as the link
+ * reads. Nothing else is done with the bytes.
  *
  * Usage: pipe_floor.exe to-agent|from-agent MIB
  * Prints one line: "seconds S bytes N writes W reads R" (the time from the
@@ -25,10 +25,12 @@
 
 #include "ipc_link.h"
 
-#define IO_SIZE VDA_IPC_LINK_IO_SIZE
+#define IO_MAX VDA_IPC_TO_SERVICE_IO
 #define PIECE (64 * 1024)
 #define FRAME (8 + PIECE)
-#define FRAMES_PER_WRITE (IO_SIZE / FRAME)
+
+/* to-agent or from-agent: the direction's I/O size */
+static size_t g_io;
 
 static double now_s(void)
 {
@@ -49,7 +51,8 @@ static bool finish(HANDLE h, OVERLAPPED *o, DWORD *n)
 /* One overlapped write in flight: the next is gathered while it goes. */
 static bool write_all(HANDLE h, uint64_t total, unsigned long *writes)
 {
-  static uint8_t buf[2][FRAMES_PER_WRITE * FRAME];
+  static uint8_t buf[2][IO_MAX + FRAME];
+  const unsigned frames = g_io / FRAME ? (unsigned)(g_io / FRAME) : 1;
   OVERLAPPED o = {0};
   uint64_t sent = 0;
   bool pending = false, ok = false;
@@ -62,7 +65,7 @@ static bool write_all(HANDLE h, uint64_t total, unsigned long *writes)
   memset(buf, 'x', sizeof(buf));
   while (sent < total) {
     DWORD wlen = 0;
-    for (unsigned f = 0; f < FRAMES_PER_WRITE && sent < total; f++) {
+    for (unsigned f = 0; f < frames && sent < total; f++) {
       DWORD len = total - sent < PIECE ? (DWORD)(total - sent) : PIECE;
       buf[cur][wlen] = 8; /* a DATA frame header, as the mux writes it */
       memcpy(buf[cur] + wlen + 4, &len, 4);
@@ -88,7 +91,7 @@ out:
 
 static bool read_all(HANDLE h, uint64_t total, unsigned long *reads)
 {
-  static uint8_t buf[IO_SIZE];
+  static uint8_t buf[IO_MAX];
   OVERLAPPED o = {0};
   uint64_t got = 0;
   bool ok = false;
@@ -99,7 +102,7 @@ static bool read_all(HANDLE h, uint64_t total, unsigned long *reads)
     return false;
   while (got < total) {
     ResetEvent(o.hEvent);
-    if (!ReadFile(h, buf, sizeof(buf), NULL, &o) && GetLastError() != ERROR_IO_PENDING) {
+    if (!ReadFile(h, buf, (DWORD)g_io, NULL, &o) && GetLastError() != ERROR_IO_PENDING) {
       fprintf(stderr, "pipe_floor: ReadFile: error %lu\n", GetLastError());
       goto out;
     }
@@ -165,27 +168,30 @@ int wmain(int argc, wchar_t **argv)
   HANDLE pipe;
   DWORD n;
 
-  if (argc == 5 && !wcscmp(argv[1], L"child"))
+  if (argc == 6 && !wcscmp(argv[1], L"child")) {
+    g_io = (size_t)_wcstoui64(argv[5], NULL, 10);
     return child(argv[2], !wcscmp(argv[3], L"read"), _wcstoui64(argv[4], NULL, 10));
+  }
   if (argc != 3 || (wcscmp(argv[1], L"to-agent") && wcscmp(argv[1], L"from-agent"))) {
     fprintf(stderr, "usage: pipe_floor.exe to-agent|from-agent MIB\n");
     return 2;
   }
   to_agent = !wcscmp(argv[1], L"to-agent");
+  g_io = to_agent ? VDA_IPC_TO_AGENT_IO : VDA_IPC_TO_SERVICE_IO;
   data = _wcstoui64(argv[2], NULL, 10) << 20;
   swprintf(name, 96, L"\\\\.\\pipe\\vda-pipe-floor-%lu", GetCurrentProcessId());
   pipe = CreateNamedPipeW(
       name, PIPE_ACCESS_DUPLEX | FILE_FLAG_OVERLAPPED | FILE_FLAG_FIRST_PIPE_INSTANCE,
-      PIPE_TYPE_BYTE | PIPE_READMODE_BYTE | PIPE_WAIT | PIPE_REJECT_REMOTE_CLIENTS, 1, IO_SIZE,
-      IO_SIZE, 0, NULL);
+      PIPE_TYPE_BYTE | PIPE_READMODE_BYTE | PIPE_WAIT | PIPE_REJECT_REMOTE_CLIENTS, 1,
+      VDA_IPC_TO_AGENT_IO, VDA_IPC_TO_SERVICE_IO, 0, NULL);
   if (pipe == INVALID_HANDLE_VALUE) {
     fprintf(stderr, "pipe_floor: CreateNamedPipeW: error %lu\n", GetLastError());
     return 1;
   }
   o.hEvent = CreateEventW(NULL, TRUE, FALSE, NULL);
   GetModuleFileNameW(NULL, self, MAX_PATH);
-  swprintf(cmd, 512, L"\"%ls\" child %ls %ls %llu", self, name, to_agent ? L"read" : L"write",
-           (unsigned long long)data);
+  swprintf(cmd, 512, L"\"%ls\" child %ls %ls %llu %llu", self, name, to_agent ? L"read" : L"write",
+           (unsigned long long)data, (unsigned long long)g_io);
   if (!o.hEvent || !CreateProcessW(NULL, cmd, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi)) {
     fprintf(stderr, "pipe_floor: CreateProcessW: error %lu\n", GetLastError());
     goto out;

@@ -11,13 +11,13 @@ static DWORD start_read(vda_ipc_link *l)
   /* A byte-mode pipe completes a read with what has arrived, so a whole
    * buffer takes every frame waiting (the decoder splits them) in one read
    * instead of two reads per frame. */
-  err = vda_stream_read_start(l->stream, VDA_IPC_LINK_IO_SIZE);
+  err = vda_stream_read_start(l->stream, vda_stream_read_max(l->stream));
   /* Resuming while the last read is still out is fine: it continues. */
   return err == ERROR_IO_PENDING ? ERROR_SUCCESS : err;
 }
 
-DWORD vda_ipc_link_open(vda_ipc_link *l, HANDLE pipe, size_t queue_limit, vda_ipc_frame_fn on_frame,
-                        void *ctx)
+DWORD vda_ipc_link_open(vda_ipc_link *l, HANDLE pipe, size_t queue_limit, size_t read_size,
+                        size_t write_size, vda_ipc_frame_fn on_frame, void *ctx)
 {
   DWORD err;
 
@@ -28,7 +28,7 @@ DWORD vda_ipc_link_open(vda_ipc_link *l, HANDLE pipe, size_t queue_limit, vda_ip
   }
   err = vda_stream_wrap(pipe, queue_limit, &l->stream);
   if (err == ERROR_SUCCESS)
-    err = vda_stream_set_io_size(l->stream, VDA_IPC_LINK_IO_SIZE);
+    err = vda_stream_set_io_size(l->stream, read_size, write_size);
   if (err == ERROR_SUCCESS)
     err = start_read(l);
   if (err != ERROR_SUCCESS)

@@ -11,9 +11,17 @@
 #include "vda_caps.h"
 #include "vda_ipc.h"
 
-/* The pipe's reads, gathered writes and buffers (the service creates it with
- * this much buffer each way): see vda_stream_set_io_size for why 1 MiB. */
-#define VDA_IPC_LINK_IO_SIZE (1024u * 1024u)
+/* The pipe's I/O size each way: its buffer in that direction (the service
+ * creates it so), the sender's gathered writes and the receiver's reads.
+ * Towards the service 1 MiB: under Wine each pipe read and write is a
+ * wineserver request that copies the bytes through the server, and 64 KiB
+ * operations cost the pipe two to four times what 1 MiB ones do
+ * (bench/windows/pipe_floor.c), on the guest -> client clipboard's path.
+ * Towards the agent 64 KiB: that path is held by the port's reads, and a
+ * resize or a click from the client queues behind at most 64 KiB of a
+ * transfer in the pipe. */
+#define VDA_IPC_TO_SERVICE_IO (1024u * 1024u)
+#define VDA_IPC_TO_AGENT_IO (64u * 1024u)
 
 typedef struct vda_ipc_link {
   vda_stream *stream;
@@ -21,9 +29,11 @@ typedef struct vda_ipc_link {
   bool reading_paused; /* the owner applies back-pressure */
 } vda_ipc_link;
 
-/* Takes ownership of an overlapped pipe handle and starts reading. */
-DWORD vda_ipc_link_open(vda_ipc_link *l, HANDLE pipe, size_t queue_limit, vda_ipc_frame_fn on_frame,
-                        void *ctx);
+/* Takes ownership of an overlapped pipe handle and starts reading, in reads
+ * of read_size, gathering writes up to write_size (VDA_IPC_TO_* for the
+ * direction each end reads and writes). */
+DWORD vda_ipc_link_open(vda_ipc_link *l, HANDLE pipe, size_t queue_limit, size_t read_size,
+                        size_t write_size, vda_ipc_frame_fn on_frame, void *ctx);
 void vda_ipc_link_close(vda_ipc_link *l);
 bool vda_ipc_link_is_open(const vda_ipc_link *l);
 

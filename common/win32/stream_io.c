@@ -17,12 +17,12 @@ struct vda_stream {
   bool rd_pending;
   size_t rd_len;
   unsigned char *rd_buf;
-  /* The largest read, and the size of the buffers that what waits behind a
-   * write in flight is gathered into: a peer that is slow to drain gets one
-   * WriteFile per buffer instead of one per chunk (the port's framer emits
-   * 2 KiB chunks; under Wine each WriteFile is several wineserver round
-   * trips). */
-  size_t io_size;
+  size_t rd_max; /* the largest read, rd_buf's size */
+  /* The size of the buffers that what waits behind a write in flight is
+   * gathered into: a peer that is slow to drain gets one WriteFile per
+   * buffer instead of one per chunk (the port's framer emits 2 KiB chunks;
+   * under Wine each WriteFile is several wineserver round trips). */
+  size_t gather;
 
   OVERLAPPED wr;
   bool wr_pending;
@@ -47,8 +47,8 @@ DWORD vda_stream_wrap(HANDLE handle, size_t queue_limit, vda_stream **out)
   }
   s->limit = queue_limit;
   s->handle = handle;
-  s->io_size = VDA_STREAM_READ_MAX;
-  s->rd_buf = malloc(s->io_size);
+  s->rd_max = s->gather = VDA_STREAM_READ_MAX;
+  s->rd_buf = malloc(s->rd_max);
   if (!s->rd_buf) {
     err = ERROR_NOT_ENOUGH_MEMORY;
     goto fail;
@@ -113,32 +113,38 @@ void vda_stream_close(vda_stream *s)
   free(s);
 }
 
-DWORD vda_stream_set_io_size(vda_stream *s, size_t io_size)
+static bool io_size_ok(size_t n)
+{
+  return n >= VDA_STREAM_READ_MAX && n <= VDA_STREAM_IO_SIZE_MAX;
+}
+
+DWORD vda_stream_set_io_size(vda_stream *s, size_t read_max, size_t gather)
 {
   unsigned char *buf;
-  if (io_size < VDA_STREAM_READ_MAX || io_size > VDA_STREAM_IO_SIZE_MAX)
+  if (!io_size_ok(read_max) || !io_size_ok(gather))
     return ERROR_INVALID_PARAMETER;
   if (s->rd_pending)
     return ERROR_IO_PENDING; /* the read in flight owns the buffer */
-  buf = malloc(io_size);
+  buf = malloc(read_max);
   if (!buf)
     return ERROR_NOT_ENOUGH_MEMORY;
   free(s->rd_buf);
   s->rd_buf = buf;
-  s->io_size = io_size;
+  s->rd_max = read_max;
+  s->gather = gather;
   return ERROR_SUCCESS;
 }
 
 size_t vda_stream_read_max(const vda_stream *s)
 {
-  return s->io_size;
+  return s->rd_max;
 }
 
 DWORD vda_stream_read_start(vda_stream *s, size_t len)
 {
   if (s->rd_pending)
     return ERROR_IO_PENDING;
-  if (len == 0 || len > s->io_size)
+  if (len == 0 || len > s->rd_max)
     return ERROR_INVALID_PARAMETER;
   /* ReadFile resets the event itself when it starts the I/O. */
   s->rd_len = len;
@@ -262,7 +268,7 @@ bool vda_stream_write2(vda_stream *s, const void *a, size_t alen, const void *b,
   if (!w || w->cap - w->len < len) {
     /* Nothing waits: this goes out at once, as it is. Otherwise leave room
      * for what follows it. */
-    size_t cap = s->head && len < s->io_size ? s->io_size : len;
+    size_t cap = s->head && len < s->gather ? s->gather : len;
     w = malloc(sizeof(*w) + cap);
     if (!w)
       return false;

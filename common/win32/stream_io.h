@@ -11,8 +11,8 @@
  *
  * Writes go through a bounded queue with one overlapped write in flight, so
  * an event loop never blocks on a peer that is slow to drain; what queues
- * behind the write in flight is gathered into writes of up to the stream's
- * I/O size (64 KiB, or what vda_stream_set_io_size says).
+ * behind the write in flight is gathered into writes of up to 64 KiB, or
+ * what vda_stream_set_io_size says.
  *
  * Both directions signal a manual-reset event the owner's loop waits on.
  */
@@ -47,15 +47,12 @@ void vda_stream_close(vda_stream *s);
  * frames. Returns ERROR_SUCCESS or the Win32 error. */
 #define VDA_STREAM_READ_MAX (64 * 1024)
 DWORD vda_stream_read_start(vda_stream *s, size_t len);
-/* The largest read and the size writes are gathered up to, between
- * VDA_STREAM_READ_MAX and VDA_STREAM_IO_SIZE_MAX. The pipe takes 1 MiB:
- * under Wine each pipe read and write is a wineserver request that copies
- * the bytes through the server, and 64 KiB operations cost the pipe about
- * twice the time 1 MiB ones do (bench/windows/pipe_floor.c). Only while no
- * read is pending (ERROR_IO_PENDING otherwise); ERROR_NOT_ENOUGH_MEMORY
- * leaves the stream as it was. */
+/* The largest read and the size writes are gathered up to, each between
+ * VDA_STREAM_READ_MAX and VDA_STREAM_IO_SIZE_MAX (see ipc_link.h for the
+ * pipe's). Only while no read is pending (ERROR_IO_PENDING otherwise);
+ * ERROR_NOT_ENOUGH_MEMORY leaves the stream as it was. */
 #define VDA_STREAM_IO_SIZE_MAX (4 * 1024 * 1024)
-DWORD vda_stream_set_io_size(vda_stream *s, size_t io_size);
+DWORD vda_stream_set_io_size(vda_stream *s, size_t read_max, size_t gather);
 size_t vda_stream_read_max(const vda_stream *s);
 HANDLE vda_stream_read_event(const vda_stream *s);
 /* Serial devices only (Wine's pty): a read then completes when its buffer is

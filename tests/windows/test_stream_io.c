@@ -190,10 +190,14 @@ static void test_io_size(void)
   if (!p)
     return;
   CHECK_EQ(vda_stream_read_max(p), VDA_STREAM_READ_MAX);
-  CHECK_EQ(vda_stream_set_io_size(p, VDA_STREAM_READ_MAX / 2), ERROR_INVALID_PARAMETER);
-  CHECK_EQ(vda_stream_set_io_size(p, VDA_STREAM_IO_SIZE_MAX + 1), ERROR_INVALID_PARAMETER);
+  CHECK_EQ(vda_stream_set_io_size(p, VDA_STREAM_READ_MAX / 2, VDA_STREAM_READ_MAX),
+           ERROR_INVALID_PARAMETER);
+  CHECK_EQ(vda_stream_set_io_size(p, VDA_STREAM_READ_MAX, VDA_STREAM_IO_SIZE_MAX + 1),
+           ERROR_INVALID_PARAMETER);
   CHECK_EQ(vda_stream_read_max(p), VDA_STREAM_READ_MAX);
-  CHECK_EQ(vda_stream_set_io_size(p, 1024 * 1024), ERROR_SUCCESS);
+  CHECK_EQ(vda_stream_set_io_size(p, VDA_STREAM_READ_MAX, 1024 * 1024), ERROR_SUCCESS);
+  CHECK_EQ(vda_stream_read_max(p), VDA_STREAM_READ_MAX); /* the two sizes apart */
+  CHECK_EQ(vda_stream_set_io_size(p, 1024 * 1024, 1024 * 1024), ERROR_SUCCESS);
   CHECK_EQ(vda_stream_read_max(p), 1024 * 1024);
   CHECK_EQ(vda_stream_read_start(p, 1024 * 1024 + 1), ERROR_INVALID_PARAMETER);
 
@@ -208,7 +212,7 @@ static void test_io_size(void)
   for (size_t i = 0; i < sizeof(g_big); i++)
     g_big[i] = (unsigned char)(i * 13);
   CHECK_EQ(vda_stream_read_start(p, 1024 * 1024), ERROR_SUCCESS);
-  CHECK_EQ(vda_stream_set_io_size(p, 2 * 1024 * 1024), ERROR_IO_PENDING);
+  CHECK_EQ(vda_stream_set_io_size(p, 2 * 1024 * 1024, 1024 * 1024), ERROR_IO_PENDING);
   writer = CreateThread(NULL, 0, host_writer, host, 0, NULL);
   CHECK(writer != NULL);
   while (writer && have < sizeof(g_big)) {
