@@ -137,11 +137,8 @@ keep_peak agent_peak "$agent_pid"
 keep_peak svc_peak "$svc_pid"
 agent_hwm=$agent_peak svc_hwm=$svc_peak
 e2e_stop_service
-# The service's own count of its port I/O over every agent case, logged as it
-# closes the port: "READS READ_BYTES WRITES WRITTEN_BYTES".
-PORT_IO=$(grep -E 'closing port: service stopping \([0-9]+ reads took [0-9]+ bytes, [0-9]+ writes gave [0-9]+\)' \
-  "$E2E_LOG_DIR/vdservice.log" | tail -n 1 \
-  | sed -E 's/.*\(([0-9]+) reads took ([0-9]+) bytes, ([0-9]+) writes gave ([0-9]+)\).*/\1 \2 \3 \4/')
+# The service's own count of its port I/O over every agent case.
+PORT_IO=$(e2e_port_io)
 [ -n "$PORT_IO" ] || e2e_fail "the service did not log its port I/O when it stopped"
 export PORT_IO
 
@@ -187,9 +184,9 @@ for r in $(seq "$RUNS"); do
 done
 
 # Wine's pipe alone (bench/windows/pipe_floor.c): the service <-> agent pipe
-# as the two create and use it (byte mode, overlapped, 64 KiB DATA frames
-# each way, the pipe's I/O size), between two Wine processes, with nothing
-# else on the path. Neither floor above crosses it.
+# as the two create and use it (byte mode, overlapped, 64 KiB DATA frames in
+# each direction's I/O size, ipc_link.h), between two Wine processes, with
+# nothing else on the path. Neither floor above crosses it.
 pipe_exe=${VDA_PIPE_FLOOR:-$VDA_BUILD_DIR/bench/windows/pipe_floor.exe}
 [ -f "$pipe_exe" ] || e2e_fail "$pipe_exe missing: build the win64 tree"
 for r in $(seq "$RUNS"); do

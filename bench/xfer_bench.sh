@@ -48,8 +48,8 @@ for run in 1 2 3; do
   rm -f "$E2E_DOWNLOADS/$(basename "$src")"
 done
 e2e_stop_service
-# The service's own count of its port reads (logged when it closes the port).
-port_reads=$(e2e_port_reads)
+# The service's own count of its port I/O (logged when it closes the port).
+port_reads=$(e2e_port_io)
 [ -n "$port_reads" ] || e2e_fail "the service logged no read figures"
 
 # The second floor, on the same host: the least a Windows agent in Wine does
@@ -140,7 +140,7 @@ lines = ["## File transfer: 1 GiB into Downloads", "",
          "The floor's null agent used %.1f CPU s and spice-host %.1f (its own CPU stays well under one core: %.0f%% of its %.1f s)." % (
              cpu("null_cpu"), (int(e["n1"]) - int(e["n0"])) / hz - cpu("null_cpu"),
              100 * cpu("null_cpu") / rn[0], rn[0])]
-reads, rbytes = (int(v) for v in e["port_reads"].split())
+reads, rbytes = (int(v) for v in e["port_reads"].split()[:2])  # then the writes
 freads, fbytes, fcpu_ms = (int(v) for v in e["floor_reads"].split())
 lines += ["", ("Profile: the service read the port in %d ReadFile calls for %.0f MiB (all %d transfers), %.1f KiB each on average "
           "(one tty buffer is 4 KiB: inside a message each read asks for 64 KiB and gathers many, ending when full or at a 2 ms pause). "

@@ -13,8 +13,9 @@
  * reads. Nothing else is done with the bytes.
  *
  * Usage: pipe_floor.exe to-agent|from-agent MIB
- * Prints one line: "seconds S bytes N writes W reads R" (the time from the
- * child's connection to the reader's last byte, measured by the parent). */
+ * Prints one line: "seconds S bytes N writes W" (to-agent) or "... reads R"
+ * (from-agent), the parent's own operations; S is the time from the child's
+ * connection to the reader's last byte, measured by the parent. */
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -67,7 +68,8 @@ static bool write_all(HANDLE h, uint64_t total, unsigned long *writes)
     DWORD wlen = 0;
     for (unsigned f = 0; f < frames && sent < total; f++) {
       DWORD len = total - sent < PIECE ? (DWORD)(total - sent) : PIECE;
-      buf[cur][wlen] = 8; /* a DATA frame header, as the mux writes it */
+      const uint32_t type = VDA_IPC_DATA; /* a DATA frame header, as the mux writes it */
+      memcpy(buf[cur] + wlen, &type, 4);
       memcpy(buf[cur] + wlen + 4, &len, 4);
       wlen += 8 + len;
       sent += len;

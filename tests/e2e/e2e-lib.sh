@@ -169,12 +169,13 @@ e2e_umount() {
   for m in ${E2E_CLEANUP_MOUNTS:-}; do umount "$m" 2>/dev/null || true; done
 }
 
-# e2e_port_reads - "READS BYTES": the service's count of its port reads,
-# logged when it last closed the port for stopping (empty when it did not).
-e2e_port_reads() {
-  grep -E 'closing port: service stopping \([0-9]+ reads took [0-9]+ bytes[,)]' \
+# e2e_port_io - "READS READ_BYTES WRITES WRITTEN_BYTES": the service's count
+# of its port I/O, logged when it last closed the port for stopping (empty
+# when it did not).
+e2e_port_io() {
+  grep -E 'closing port: service stopping \([0-9]+ reads took [0-9]+ bytes, [0-9]+ writes gave [0-9]+\)' \
     "$E2E_LOG_DIR/vdservice.log" | tail -n 1 \
-    | sed -E 's/.*\(([0-9]+) reads took ([0-9]+) bytes[,)].*/\1 \2/'
+    | sed -E 's/.*\(([0-9]+) reads took ([0-9]+) bytes, ([0-9]+) writes gave ([0-9]+)\).*/\1 \2 \3 \4/'
 }
 
 # e2e_xfer_downloads - the Wine user's Downloads as a real folder (a fresh

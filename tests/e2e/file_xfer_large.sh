@@ -29,7 +29,7 @@ shwm=$(( $(awk '/VmHWM/ {print $2}' "/proc/$svc/status") / 1024 ))
 e2e_xfer_no_partial || e2e_fail "a temporary file was left"
 e2e_pass "1 GiB byte-exact; 7 resizes applied during it (p50 $(rig_json '"%s ms, idle %s ms" % (j["during_p50_ms"], j["idle_p50_ms"])' <<<"$out")); peak vdagent $ahwm MiB, vdservice $shwm MiB"
 e2e_stop_service
-read -r reads bytes <<<"$(e2e_port_reads)" || true
+read -r reads bytes _ <<<"$(e2e_port_io)" || true
 [ -n "${bytes:-}" ] || e2e_fail "the service logged no read figures when it closed the port"
 per=$((bytes / (reads > 0 ? reads : 1)))
 [ "$per" -ge $((12 * 1024)) ] || e2e_fail "port reads average $per bytes ($reads reads): they do not gather"
