@@ -167,6 +167,10 @@ rig_screen_size() {
 # ---------------------------------------------------------------- Wine
 # rig_new_prefix - fresh WINEPREFIX in RIG_TMP; exports WINEPREFIX, WINEDEBUG,
 # WINEDLLOVERRIDES, RIG_WINE_LOG.
+# One failed boot is retried in a fresh folder: CI once saw `wineboot -i` end
+# within a second with "could not load kernel32.dll, status c0000135" on a
+# new prefix and never again, and the next test's prefix booted fine. The
+# failed attempt is logged with what it left behind, so a pattern would show.
 rig_new_prefix() {
     rig_tmpdir >/dev/null || return 1
     export WINEPREFIX="$RIG_TMP/prefix"
@@ -175,13 +179,25 @@ rig_new_prefix() {
     RIG_WINE_LOG="$RIG_TMP/wine.log"
     export RIG_WINE_LOG
     RIG_PREFIX_CREATED=1
-    local t=${RIG_WINEBOOT_TIMEOUT:-180}
-    if ! timeout "$t" wineboot -i >>"$RIG_WINE_LOG" 2>&1; then
-        rig_log "wineboot -i failed or timed out (${t}s)"
-        return 1
-    fi
-    # (no `wineserver -w` here: it only waits out the server's ~5 s linger;
-    # the next wine command reuses the running wineserver)
+    local t=${RIG_WINEBOOT_TIMEOUT:-180} attempt rc sys
+    for attempt in 1 2; do
+        rc=0
+        timeout "$t" wineboot -i >>"$RIG_WINE_LOG" 2>&1 </dev/null || rc=$?
+        sys="$WINEPREFIX/drive_c/windows/system32"
+        if [ "$rc" = 0 ] && [ -f "$sys/kernel32.dll" ]; then
+            break
+        fi
+        rig_log "wineboot -i failed (attempt $attempt, exit $rc; timeout ${t}s;" \
+            "$(find "$sys" -maxdepth 1 -type f 2>/dev/null | wc -l) files in system32;" \
+            "$(df -Pk "$RIG_TMP" | awk 'NR==2 {print int($4/1024)}') MiB free in $RIG_TMP)"
+        timeout 30 wineserver -k >/dev/null 2>&1 || true
+        timeout 30 wineserver -w >/dev/null 2>&1 || true
+        [ "$attempt" = 2 ] && return 1
+        mv "$WINEPREFIX" "$RIG_TMP/prefix.failed" 2>/dev/null || rm -rf "$WINEPREFIX"
+        echo "----- rig: wineboot attempt 1 failed; attempt 2 in a fresh folder -----" >>"$RIG_WINE_LOG"
+    done
+    # (no `wineserver -w` after a good boot: it only waits out the server's
+    # ~5 s linger; the next wine command reuses the running wineserver)
     mkdir -p "$WINEPREFIX/dosdevices/global"
     rig_log "prefix ready: $WINEPREFIX"
 }
